@@ -1,0 +1,25 @@
+"""keras-ssl: self-supervised learning for Keras 3, on every backend.
+
+Pretrain an encoder with `model.fit`, load a pretrained one from the zoo,
+and measure it with a linear probe.
+"""
+
+from keras_ssl import datasets
+from keras_ssl import encoders
+from keras_ssl import heads
+from keras_ssl import losses
+from keras_ssl.methods import ConvAutoencoder
+from keras_ssl.methods import RotationPrediction
+from keras_ssl.methods import SSLModel
+from keras_ssl.version import __version__
+
+__all__ = [
+    "ConvAutoencoder",
+    "RotationPrediction",
+    "SSLModel",
+    "__version__",
+    "datasets",
+    "encoders",
+    "heads",
+    "losses",
+]

@@ -1,0 +1,6 @@
+"""Encoders: Keras models that map a batch of images (or texts) to vectors."""
+
+from keras_ssl.encoders.conv_net import ConvNet
+from keras_ssl.encoders.resnet import ResNet18
+
+__all__ = ["ConvNet", "ResNet18"]

@@ -1,0 +1,7 @@
+"""Heads: small networks on top of an encoder (MLP heads, the AE decoder)."""
+
+from keras_ssl.heads.conv_decoder import ConvDecoder
+from keras_ssl.heads.mlp_head import MLPHead
+from keras_ssl.heads.rotation_head import RotationHead
+
+__all__ = ["ConvDecoder", "MLPHead", "RotationHead"]

@@ -1,0 +1,1 @@
+"""Pretrained keras-ssl presets, one directory each; installed as `keras_ssl.zoo`."""
