@@ -1,0 +1,89 @@
+"""`keras-ssl pretrain METHOD`: pretrain an encoder and save the model."""
+
+import os
+
+import numpy as np
+
+# CLI method name -> class name in the `keras_ssl` namespace.
+METHODS = {
+    "autoencoder": "ConvAutoencoder",
+    "rotation": "RotationPrediction",
+}
+
+# CLI encoder name -> class name in `keras_ssl.encoders`.
+ENCODERS = {"convnet": "ConvNet", "resnet18": "ResNet18"}
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "pretrain",
+        help="pretrain an encoder with a self-supervised method",
+        description="Pretrain an encoder with a self-supervised method and "
+        "save the whole model as a .keras file.",
+    )
+    parser.add_argument("method", choices=sorted(METHODS))
+    parser.add_argument(
+        "--data",
+        default="mnist5k",
+        help="mnist5k (default; the 4,000 training digits, offline), "
+        "tfds:NAME (a TensorFlow Datasets name), or PATH.npy (an image array)",
+    )
+    parser.add_argument("--encoder", choices=sorted(ENCODERS), default="convnet")
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--batch-size", type=int, default=128)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--output", default=None, help="where to save (default: METHOD.keras)"
+    )
+    parser.set_defaults(run=run)
+
+
+def load_images(spec, batch_size, seed):
+    """`(data, image_shape)` for a --data value."""
+    import keras_ssl
+
+    if spec == "mnist5k":
+        images, _ = keras_ssl.datasets.mnist5k("train")
+        return images, images.shape[1:]
+    if spec.startswith("tfds:"):
+        dataset = keras_ssl.datasets.from_tfds(
+            spec[len("tfds:"):], split="train", batch_size=batch_size, seed=seed
+        )
+        shape = tuple(dataset.element_spec.shape[1:])
+        return dataset, shape
+    if spec.endswith(".npy"):
+        if not os.path.exists(spec):
+            raise FileNotFoundError(f"--data {spec}: no such file.")
+        images = np.load(spec)
+        if images.ndim == 3:
+            images = images[..., None]
+        return images, images.shape[1:]
+    raise ValueError(
+        f"--data {spec!r} is not understood; use mnist5k, tfds:NAME or a "
+        f"path to a .npy array of images."
+    )
+
+
+def run(args):
+    import keras
+
+    import keras_ssl
+
+    keras.utils.set_random_seed(args.seed)
+    data, image_shape = load_images(args.data, args.batch_size, args.seed)
+    encoder = getattr(keras_ssl.encoders, ENCODERS[args.encoder])(
+        input_shape=tuple(image_shape)
+    )
+    model = getattr(keras_ssl, METHODS[args.method])(encoder=encoder, seed=args.seed)
+    model.compile()
+    print(
+        f"Pretraining {type(model).__name__} ({args.encoder}, "
+        f"{encoder.count_params():,} encoder weights) on {args.data} for "
+        f"{args.epochs} epochs, backend {keras.backend.backend()}."
+    )
+    batch_size = None if args.data.startswith("tfds:") else args.batch_size
+    model.fit(data, epochs=args.epochs, batch_size=batch_size, verbose=1)
+    output = args.output or f"{args.method}.keras"
+    model.save(output)
+    print(f"Saved {type(model).__name__} to {os.path.abspath(output)}")
+    return 0
