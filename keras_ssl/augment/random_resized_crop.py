@@ -1,0 +1,140 @@
+"""Random resized crop: the crop of SimCLR and BYOL, on a whole batch."""
+
+import math
+
+import keras
+from keras import ops
+
+from keras_ssl.serialization import keras_ssl_serializable
+
+
+def _check_range(name, values, low, high):
+    values = tuple(float(v) for v in values)
+    if len(values) != 2 or not low < values[0] <= values[1] <= high:
+        raise ValueError(
+            f"{name} must be (min, max) with {low} < min <= max <= {high}; "
+            f"got {values}."
+        )
+    return values
+
+
+@keras_ssl_serializable
+class RandomResizedCrop(keras.layers.Layer):
+    """Crop a random area and aspect ratio of each image, resize it back.
+
+    The crop of Szegedy et al. 2015 used by SimCLR and BYOL: each image gets
+    its own crop covering a fraction `scale` of its area with aspect ratio
+    (width / height) in `ratio` (drawn log-uniformly), at a uniformly random
+    position, resized to the input size with bilinear interpolation. The
+    whole batch is transformed at once with
+    `keras.ops.image.affine_transform`, so it runs inside a jit-compiled
+    train step on every backend. Where torchvision re-draws crops that do not
+    fit (10 tries, then a centre crop), a side longer than the image is
+    clipped to the image.
+
+    Reference: https://arxiv.org/abs/1409.4842 (Sec. 6),
+    https://arxiv.org/abs/2002.05709 (Appendix A)
+
+    Args:
+        scale: tuple of 2 floats in (0, 1]. Range of the crop's area as a
+            fraction of the image's.
+        ratio: tuple of 2 floats > 0. Range of the crop's aspect ratio.
+        interpolation: `"bilinear"` or `"nearest"`.
+        seed: int or None. Seed used when `call` gets no `seed`.
+        **kwargs: `keras.layers.Layer` arguments.
+
+    Example:
+    ```python
+    crop = keras_ssl.augment.RandomResizedCrop(scale=(0.2, 1.0))
+    crops = crop(np.random.rand(8, 28, 28, 1))  # (8, 28, 28, 1)
+    ```
+    """
+
+    def __init__(
+        self,
+        scale=(0.08, 1.0),
+        ratio=(3.0 / 4.0, 4.0 / 3.0),
+        interpolation="bilinear",
+        seed=None,
+        **kwargs,
+    ):
+        kwargs.setdefault("dtype", "float32")
+        super().__init__(**kwargs)
+        self.scale = _check_range("scale", scale, 0.0, 1.0)
+        self.ratio = _check_range("ratio", ratio, 0.0, math.inf)
+        if interpolation not in ("bilinear", "nearest"):
+            raise ValueError(
+                f"interpolation must be 'bilinear' or 'nearest'; got "
+                f"{interpolation!r}."
+            )
+        self.interpolation = interpolation
+        self.seed = seed
+        self.generator = keras.random.SeedGenerator(seed)
+        self.built = True
+
+    def get_random_transformation(self, images, training=True, seed=None):
+        """Per-image crop boxes, as fractions of the image's width/height.
+
+        Returns:
+            dict of `(N,)` float32 tensors `left`, `top`, `width`, `height`,
+            or None when not training.
+        """
+        if not training:
+            return None
+        seed = self.generator if seed is None else seed
+        shape = (ops.shape(images)[0],)
+        area = keras.random.uniform(shape, *self.scale, seed=seed)
+        log_ratio = keras.random.uniform(
+            shape, math.log(self.ratio[0]), math.log(self.ratio[1]), seed=seed
+        )
+        ratio = ops.exp(log_ratio)
+        width = ops.minimum(ops.sqrt(area * ratio), 1.0)
+        height = ops.minimum(ops.sqrt(area / ratio), 1.0)
+        left = keras.random.uniform(shape, seed=seed) * (1.0 - width)
+        top = keras.random.uniform(shape, seed=seed) * (1.0 - height)
+        return {"left": left, "top": top, "width": width, "height": height}
+
+    def transform_images(self, images, transformation, training=True):
+        """Crop each image to its box and resize it to the input size."""
+        images = ops.cast(images, self.compute_dtype)
+        if not training or transformation is None:
+            return images
+        size_y, size_x = images.shape[1], images.shape[2]
+        if size_y is None or size_x is None:
+            raise ValueError(
+                "RandomResizedCrop needs images of a fixed height and width; "
+                f"got shape {images.shape}."
+            )
+        width, height = transformation["width"], transformation["height"]
+        # Output pixel x (centres at 0..W-1) samples the input at
+        # x' = width * x + (left * W + width / 2 - 1/2): the crop's box,
+        # [left, left + width] of the image, stretched over the output.
+        shift_x = transformation["left"] * size_x + 0.5 * width - 0.5
+        shift_y = transformation["top"] * size_y + 0.5 * height - 0.5
+        zeros = ops.zeros_like(width)
+        matrix = ops.stack(
+            [width, zeros, shift_x, zeros, height, shift_y, zeros, zeros],
+            axis=1,
+        )
+        return ops.image.affine_transform(
+            images, matrix, interpolation=self.interpolation, fill_mode="nearest"
+        )
+
+    def call(self, images, training=True, seed=None):
+        transformation = self.get_random_transformation(
+            images, training=training, seed=seed
+        )
+        return self.transform_images(images, transformation, training=training)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            scale=self.scale,
+            ratio=self.ratio,
+            interpolation=self.interpolation,
+            seed=self.seed,
+        )
+        return config
