@@ -188,6 +188,8 @@ class ViewAugmentation(keras.layers.Layer):
     def build(self, input_shape):
         # The blur's kernel follows the image size, known only here; the
         # methods build their augmentation before any step is traced.
+        if self.blur is not None:
+            return
         size = min(input_shape[1] or 32, input_shape[2] or 32)
         kernel = self.blur_kernel_size or blur_kernel_size(size)
         self.blur = layers.RandomGaussianBlur(
