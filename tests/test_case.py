@@ -93,3 +93,72 @@ def logistic_probe_accuracy(encoder, train, test):
     classifier = LogisticRegression(max_iter=2000)
     classifier.fit(scaler.transform(features(train[0])), train[1])
     return classifier.score(scaler.transform(features(test[0])), test[1])
+
+
+class _ArrayPyDataset(keras.utils.PyDataset):
+    """A `keras.utils.PyDataset` over an array, yielding `(x, y)` batches."""
+
+    def __init__(self, images, batch_size):
+        super().__init__()
+        self.images, self.batch_size = images, batch_size
+
+    def __len__(self):
+        return -(-len(self.images) // self.batch_size)
+
+    def __getitem__(self, index):
+        batch = self.images[index * self.batch_size:(index + 1) * self.batch_size]
+        return batch, np.zeros(len(batch), "int64")
+
+
+def image_input_forms(images, batch_size=16):
+    """Every input form an image method accepts, built from uint8 `images`
+    `(N, H, W, 1)`: name -> `(x, fit_kwargs)`."""
+    import tensorflow as tf
+
+    labels = np.arange(len(images)) % 10
+    floats = images.astype("float32") / 255.0
+    batch = {"batch_size": batch_size}
+    return {
+        "numpy_uint8": (images, batch),
+        "numpy_float": (floats, batch),
+        "numpy_rank3": (images[..., 0], batch),
+        "numpy_with_labels": ((images, labels), batch),
+        "numpy_tfds_dict": ({"image": images, "label": labels}, batch),
+        "tf_data": (tf.data.Dataset.from_tensor_slices(floats).batch(batch_size), {}),
+        "tf_data_xy": (
+            tf.data.Dataset.from_tensor_slices((images, labels)).batch(batch_size),
+            {},
+        ),
+        "tf_data_tfds_dict": (
+            tf.data.Dataset.from_tensor_slices(
+                {"image": images, "label": labels}
+            ).batch(batch_size),
+            {},
+        ),
+        "py_dataset": (_ArrayPyDataset(images, batch_size), {}),
+    }
+
+
+INPUT_FORMS = (
+    "numpy_uint8", "numpy_float", "numpy_rank3", "numpy_with_labels",
+    "numpy_tfds_dict", "tf_data", "tf_data_xy", "tf_data_tfds_dict", "py_dataset",
+)
+
+
+def run_input_forms_test(model, form, jit_compile):
+    """Fit `model` on one input form from `image_input_forms`; the loss is
+    finite and non-zero, and evaluate accepts the same form."""
+    images = random_images(32, model.image_shape, dtype="uint8")
+    data, fit_kwargs = image_input_forms(images)[form]
+    if isinstance(data, tuple):
+        # Keras reads a tuple as (x, y); pass it as x and y so y is ignored.
+        x, y = data
+    else:
+        x, y = data, None
+    model.compile(jit_compile=jit_compile)
+    history = model.fit(x, y, epochs=1, verbose=0, **fit_kwargs)
+    loss = history.history["loss"][0]
+    assert np.isfinite(loss) and loss > 0
+    logs = model.evaluate(x, y, verbose=0, return_dict=True, **fit_kwargs)
+    assert np.isfinite(logs["loss"]) and logs["loss"] > 0
+    return history

@@ -20,6 +20,10 @@ class ConvNet(keras.Model):
         stage_filters: tuple of tuples of int. Filters of each conv, stage by
             stage; a 2x2 max-pool separates stages.
         pooling: `"avg"` or `"max"`. Global pooling over the last stage.
+        batch_norm_momentum: float. Momentum of the BatchNorm moving
+            statistics. 0.9 (PyTorch's 0.1 convention, used by the SSL
+            reference implementations) keeps them current in short runs;
+            Keras's 0.99 leaves them far from the data for ~500 steps.
         name: string. Model name.
 
     Example:
@@ -37,6 +41,7 @@ class ConvNet(keras.Model):
         input_shape=(28, 28, 1),
         stage_filters=((32, 32), (64, 64), (128,)),
         pooling="avg",
+        batch_norm_momentum=0.9,
         name="conv_net",
         **kwargs,
     ):
@@ -59,7 +64,9 @@ class ConvNet(keras.Model):
                 x = layers.Conv2D(
                     width, 3, padding="same", use_bias=False, name=prefix
                 )(x)
-                x = layers.BatchNormalization(name=f"{prefix}_bn")(x)
+                x = layers.BatchNormalization(
+                    momentum=batch_norm_momentum, name=f"{prefix}_bn"
+                )(x)
                 x = layers.ReLU(name=f"{prefix}_relu")(x)
         pool = layers.GlobalAveragePooling2D if pooling == "avg" else (
             layers.GlobalMaxPooling2D
@@ -71,6 +78,7 @@ class ConvNet(keras.Model):
         self.image_shape = tuple(input_shape)
         self.stage_filters = stage_filters
         self.pooling = pooling
+        self.batch_norm_momentum = batch_norm_momentum
 
     def get_config(self):
         return {
@@ -79,6 +87,7 @@ class ConvNet(keras.Model):
             "input_shape": self.image_shape,
             "stage_filters": self.stage_filters,
             "pooling": self.pooling,
+            "batch_norm_momentum": self.batch_norm_momentum,
         }
 
     @classmethod

@@ -6,7 +6,7 @@ from keras import layers
 from keras_ssl.serialization import keras_ssl_serializable
 
 
-def _conv_bn(x, filters, kernel_size, strides, name, relu=True):
+def _conv_bn(x, filters, kernel_size, strides, name, momentum, relu=True):
     x = layers.Conv2D(
         filters,
         kernel_size,
@@ -15,19 +15,21 @@ def _conv_bn(x, filters, kernel_size, strides, name, relu=True):
         use_bias=False,
         name=f"{name}_conv",
     )(x)
-    x = layers.BatchNormalization(name=f"{name}_bn")(x)
+    x = layers.BatchNormalization(momentum=momentum, name=f"{name}_bn")(x)
     if relu:
         x = layers.ReLU(name=f"{name}_relu")(x)
     return x
 
 
-def _basic_block(x, filters, strides, name):
+def _basic_block(x, filters, strides, name, momentum):
     """He et al. 2016's basic block: two 3x3 convs and a shortcut."""
     shortcut = x
     if strides != 1 or x.shape[-1] != filters:
-        shortcut = _conv_bn(x, filters, 1, strides, f"{name}_proj", relu=False)
-    x = _conv_bn(x, filters, 3, strides, f"{name}_a")
-    x = _conv_bn(x, filters, 3, 1, f"{name}_b", relu=False)
+        shortcut = _conv_bn(
+            x, filters, 1, strides, f"{name}_proj", momentum, relu=False
+        )
+    x = _conv_bn(x, filters, 3, strides, f"{name}_a", momentum)
+    x = _conv_bn(x, filters, 3, 1, f"{name}_b", momentum, relu=False)
     x = layers.Add(name=f"{name}_add")([x, shortcut])
     return layers.ReLU(name=f"{name}_out")(x)
 
@@ -46,6 +48,8 @@ class ResNet18(keras.Model):
         input_shape: tuple `(H, W, C)`. Image size; H and W may be None.
         stage_filters: tuple of int. Width of each stage.
         blocks_per_stage: tuple of int. Basic blocks in each stage.
+        batch_norm_momentum: float. Momentum of the BatchNorm moving
+            statistics (0.9: PyTorch's 0.1 convention, see `ConvNet`).
         name: string. Model name.
 
     Example:
@@ -60,6 +64,7 @@ class ResNet18(keras.Model):
         input_shape=(32, 32, 3),
         stage_filters=(64, 128, 256, 512),
         blocks_per_stage=(2, 2, 2, 2),
+        batch_norm_momentum=0.9,
         name="resnet18",
         **kwargs,
     ):
@@ -70,13 +75,16 @@ class ResNet18(keras.Model):
             )
         # === Functional model ===
         inputs = keras.Input(shape=tuple(input_shape), name="images")
-        x = _conv_bn(inputs, stage_filters[0], 3, 1, "stem")
+        x = _conv_bn(inputs, stage_filters[0], 3, 1, "stem", batch_norm_momentum)
         for stage, (filters, blocks) in enumerate(
             zip(stage_filters, blocks_per_stage)
         ):
             for block in range(blocks):
                 strides = 2 if stage > 0 and block == 0 else 1
-                x = _basic_block(x, filters, strides, f"stage{stage}_block{block}")
+                x = _basic_block(
+                    x, filters, strides, f"stage{stage}_block{block}",
+                    batch_norm_momentum,
+                )
         outputs = layers.GlobalAveragePooling2D(name="pool")(x)
         super().__init__(inputs=inputs, outputs=outputs, name=name, **kwargs)
 
@@ -84,6 +92,7 @@ class ResNet18(keras.Model):
         self.image_shape = tuple(input_shape)
         self.stage_filters = tuple(stage_filters)
         self.blocks_per_stage = tuple(blocks_per_stage)
+        self.batch_norm_momentum = batch_norm_momentum
 
     def get_config(self):
         return {
@@ -92,6 +101,7 @@ class ResNet18(keras.Model):
             "input_shape": self.image_shape,
             "stage_filters": self.stage_filters,
             "blocks_per_stage": self.blocks_per_stage,
+            "batch_norm_momentum": self.batch_norm_momentum,
         }
 
     @classmethod

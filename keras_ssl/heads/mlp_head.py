@@ -38,7 +38,10 @@ class MLPHead(keras.layers.Layer):
         for index, (units, batch_norm, activation) in enumerate(self.blocks):
             block = [layers.Dense(units, use_bias=not batch_norm, name=f"dense{index}")]
             if batch_norm:
-                block.append(layers.BatchNormalization(name=f"bn{index}"))
+                # Momentum 0.9: PyTorch's convention, as in the SSL papers' code.
+                block.append(
+                    layers.BatchNormalization(momentum=0.9, name=f"bn{index}")
+                )
             if activation is not None:
                 block.append(layers.Activation(activation, name=f"act{index}"))
             self.block_layers.append(block)

@@ -118,6 +118,10 @@ class SSLModel(SSLTrainSteps, keras.Model):
         self.optimizer.build(self.trainable_variables)
 
     def fit(self, x=None, y=None, validation_data=None, **kwargs):
+        if not isinstance(x, (list, tuple, dict)) and not hasattr(x, "__array__"):
+            # Datasets carry their own order; Keras would warn that the
+            # default shuffle=True is ignored.
+            kwargs.setdefault("shuffle", False)
         x = self.prepare_inputs(x)
         validation_data = self.prepare_inputs(validation_data)
         return super().fit(x, y, validation_data=validation_data, **kwargs)
