@@ -26,11 +26,10 @@ class RandomResizedCrop(keras.layers.Layer):
     its own crop covering a fraction `scale` of its area with aspect ratio
     (width / height) in `ratio` (drawn log-uniformly), at a uniformly random
     position, resized to the input size with bilinear interpolation. The
-    whole batch is transformed at once with
-    `keras.ops.image.affine_transform`, so it runs inside a jit-compiled
-    train step on every backend. Where torchvision re-draws crops that do not
-    fit (10 tries, then a centre crop), a side longer than the image is
-    clipped to the image.
+    whole batch is resampled at once with two batched matrix products, so
+    it runs inside a jit-compiled (XLA) train step on every backend. Where
+    torchvision re-draws crops that do not fit (10 tries, then a centre
+    crop), a side longer than the image is clipped to the image.
 
     Reference: https://arxiv.org/abs/1409.4842 (Sec. 6),
     https://arxiv.org/abs/2002.05709 (Appendix A)
@@ -105,20 +104,34 @@ class RandomResizedCrop(keras.layers.Layer):
                 "RandomResizedCrop needs images of a fixed height and width; "
                 f"got shape {images.shape}."
             )
-        width, height = transformation["width"], transformation["height"]
-        # Output pixel x (centres at 0..W-1) samples the input at
-        # x' = width * x + (left * W + width / 2 - 1/2): the crop's box,
-        # [left, left + width] of the image, stretched over the output.
-        shift_x = transformation["left"] * size_x + 0.5 * width - 0.5
-        shift_y = transformation["top"] * size_y + 0.5 * height - 0.5
-        zeros = ops.zeros_like(width)
-        matrix = ops.stack(
-            [width, zeros, shift_x, zeros, height, shift_y, zeros, zeros],
-            axis=1,
+        rows = self._resampling(transformation["top"], transformation["height"], size_y)
+        columns = self._resampling(
+            transformation["left"], transformation["width"], size_x
         )
-        return ops.image.affine_transform(
-            images, matrix, interpolation=self.interpolation, fill_mode="nearest"
-        )
+        # An axis-aligned crop-and-resize is separable: resample the rows,
+        # then the columns, each a (N, out, in) matrix product. Plain matmuls
+        # trace under XLA on every backend (TF's ImageProjectiveTransform,
+        # behind keras.ops.image.affine_transform, does not).
+        images = ops.einsum("noh,nhwc->nowc", rows, images)
+        return ops.einsum("npw,nowc->nopc", columns, images)
+
+    def _resampling(self, start, length, size):
+        """`(N, size, size)` weights of interpolation along one axis.
+
+        Output pixel i (centres at 0..size-1) reads the input at
+        `x = length * i + (start * size + length / 2 - 1/2)`, which maps the
+        crop's box `[start, start + length]` (fractions of the side) onto
+        the whole output; positions are clamped to the border pixels.
+        """
+        outputs = ops.arange(size, dtype="float32")
+        offset = start * size + 0.5 * length - 0.5
+        position = length[:, None] * outputs[None, :] + offset[:, None]
+        position = ops.clip(position, 0.0, size - 1.0)
+        inputs = ops.arange(size, dtype="float32")[None, None, :]
+        if self.interpolation == "nearest":
+            return ops.cast(ops.round(position)[:, :, None] == inputs, "float32")
+        # Bilinear: the weight falls linearly to 0 one pixel away.
+        return ops.relu(1.0 - ops.abs(position[:, :, None] - inputs))
 
     def call(self, images, training=True, seed=None):
         transformation = self.get_random_transformation(

@@ -152,6 +152,29 @@ class SSLModel(SSLTrainSteps, keras.Model):
 
     # --- Serialization -----------------------------------------------------
 
+    # Keras saves no SeedGenerator state; the model's own is saved with its
+    # weights, so a reloaded model (or BackupAndRestore) draws the same views
+    # and noise as one that never stopped.
+    _SEED_STATE_KEY = "seed_generator_state"
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        store[self._SEED_STATE_KEY] = self.seed_generator.state
+
+    def load_own_variables(self, store):
+        own = self._trainable_variables + self._non_trainable_variables
+        has_seed = self._SEED_STATE_KEY in store.keys()
+        if len(store.keys()) - has_seed != len(own):
+            raise ValueError(
+                f"{self.name} has {len(own)} variables of its own but the file "
+                f"holds {len(store.keys()) - has_seed}: it was saved from a "
+                f"differently configured model."
+            )
+        for index, variable in enumerate(own):
+            variable.assign(store[f"{index}"])
+        if has_seed:
+            self.seed_generator.state.assign(store[self._SEED_STATE_KEY])
+
     def get_config(self):
         return {
             "name": self.name,

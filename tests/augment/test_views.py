@@ -129,3 +129,18 @@ def test_bad_arguments_are_refused():
         RandomResizedCrop(scale=(0.0, 1.0))
     with pytest.raises(ValueError, match="blur_kernel_size"):
         ViewAugmentation(blur_kernel_size=4)
+
+
+def test_crop_matches_keras_affine_transform():
+    images = random_images(6, (9, 12, 2))
+    crop = RandomResizedCrop(scale=(0.2, 0.9))
+    box = crop.get_random_transformation(images, seed=keras.random.SeedGenerator(2))
+    ours = np.asarray(crop.transform_images(images, box))
+    box = {k: np.asarray(v) for k, v in box.items()}
+    matrix = np.stack(
+        [box["width"], 0 * box["width"], box["left"] * 12 + box["width"] / 2 - 0.5,
+         0 * box["width"], box["height"], box["top"] * 9 + box["height"] / 2 - 0.5,
+         0 * box["width"], 0 * box["width"]], axis=1,
+    ).astype("float32")
+    reference = keras.ops.image.affine_transform(images, matrix, fill_mode="nearest")
+    np.testing.assert_allclose(ours, np.asarray(reference), atol=1e-4)
