@@ -1,0 +1,25 @@
+"""Evaluation of frozen encoders: linear probe, kNN, collapse measure.
+
+Every function takes an encoder (e.g. `model.encoder`) and labelled data
+(`(x, y)`, tfds-style dicts or batched `tf.data`), computes the features
+once in batches, and leaves the encoder untouched. `keras_ssl.callbacks`
+runs the same measurements during `fit`.
+"""
+
+from keras_ssl.evaluation.embedding_std import embedding_std
+from keras_ssl.evaluation.features import extract_features
+from keras_ssl.evaluation.features import labeled_features
+from keras_ssl.evaluation.knn import knn_accuracy
+from keras_ssl.evaluation.knn import knn_predict
+from keras_ssl.evaluation.label_efficiency import label_efficiency
+from keras_ssl.evaluation.linear_probe import linear_probe
+
+__all__ = [
+    "embedding_std",
+    "extract_features",
+    "knn_accuracy",
+    "knn_predict",
+    "label_efficiency",
+    "labeled_features",
+    "linear_probe",
+]
