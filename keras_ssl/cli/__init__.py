@@ -9,7 +9,7 @@ import os
 import sys
 
 # Subcommand modules, in the order `keras-ssl --help` lists them.
-SUBCOMMANDS = ("pretrain",)
+SUBCOMMANDS = ("pretrain", "probe")
 
 
 def build_parser():
