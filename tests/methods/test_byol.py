@@ -182,16 +182,17 @@ def test_bad_arguments_are_refused():
 
 
 def test_pretraining_on_mnist_beats_a_random_encoder():
-    x_train, _ = mnist5k_subset("train", size=2000)
+    x_train, _ = mnist5k_subset("train", size=1024)
     probe_train = mnist5k_subset("train", size=1000)
     test = mnist5k_subset("test", size=500)
     encoder = keras_ssl.encoders.ConvNet(
         input_shape=(28, 28, 1), stage_filters=((16,), (32,), (64,))
     )
     random_accuracy = logistic_probe_accuracy(encoder, probe_train, test)
-    model = keras_ssl.BYOL(encoder, seed=0)
-    history = run_fit_test(model, x_train, epochs=3, batch_size=128)
+    # A short run: the target follows faster than the paper's 0.996.
+    model = keras_ssl.BYOL(encoder, tau_base=0.99, seed=0)
+    history = run_fit_test(model, x_train, epochs=4, batch_size=64)
     assert history.history["loss"][-1] < history.history["loss"][0]
     accuracy = logistic_probe_accuracy(model.encoder, probe_train, test)
-    # Measured: 0.89 (TF) / 0.87 (JAX) against 0.82 / 0.81 at random init.
+    # Measured: 0.89 (TF) / 0.86 (JAX) against 0.82 / 0.81 at random init.
     assert accuracy > random_accuracy + 0.02, (accuracy, random_accuracy)
