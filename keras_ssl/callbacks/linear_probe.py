@@ -34,6 +34,8 @@ class LinearProbe(EncoderMonitor):
     reads the weights Keras syncs back at every epoch end (no per-batch
     sync).
 
+    Reference (linear evaluation protocol): https://arxiv.org/abs/1901.09005
+
     Args:
         labeled_train: `(x, y)`, `{"image": x, "label": y}` or a batched
             `tf.data.Dataset` of either: the examples the probe trains on

@@ -149,14 +149,14 @@ def markdown_table(rows, k):
 def run(args):
     import keras
 
-    import keras_ssl
+    from keras_ssl.evaluation import label_efficiency
 
     budgets = parse_budgets(args.labels_per_class)
     if args.draws < 1 or args.probe_epochs < 1 or args.k < 1:
         raise ValueError("--draws, --probe-epochs and --k must be positive.")
     encoder, encoder_description = load_encoder(args.model)
     train, test, data_description = load_labelled_splits(args.data)
-    rows = keras_ssl.evaluation.label_efficiency(
+    rows = label_efficiency(
         encoder,
         train,
         test,

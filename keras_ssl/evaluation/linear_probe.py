@@ -77,6 +77,9 @@ def linear_probe(
     trained on them with Adam and `fit` (cross-entropy), shuffled each epoch
     by `seed`, and evaluated on `val`. With the same seed and data, the
     result is the same, and no global random state is used or changed.
+    This is the linear evaluation protocol of self-supervised learning
+    (e.g. Kolesnikov et al. 2019, "Revisiting Self-Supervised Visual
+    Representation Learning"): https://arxiv.org/abs/1901.09005
 
     When `callbacks` are given, `fit` also validates on `val` every epoch,
     so callbacks can monitor `val_loss`, `val_accuracy` and

@@ -28,7 +28,8 @@ def test_logs_the_probe_of_the_current_weights():
     knn = KNNMonitor(train, val, k=5)
     history = model.fit(train[0], epochs=2, batch_size=20, callbacks=[probe, knn], verbose=0)
     logs = history.history
-    for key in ("val_probe_accuracy", "val_probe_top_5_accuracy", "val_probe_loss", "val_knn_accuracy"):
+    keys = ("val_probe_accuracy", "val_probe_top_5_accuracy", "val_probe_loss", "val_knn_accuracy")
+    for key in keys:
         assert len(logs[key]) == 2
     assert [entry["epoch"] for entry in probe.history] == [0, 1]
     # The last measurement saw the final weights (on JAX too, where the
@@ -36,7 +37,8 @@ def test_logs_the_probe_of_the_current_weights():
     final = linear_probe(model.encoder, train, val, epochs=5, batch_size=32)
     assert logs["val_probe_loss"][-1] == pytest.approx(final["loss"], rel=1e-5)
     assert logs["val_probe_accuracy"][-1] == pytest.approx(final["accuracy"])
-    assert logs["val_knn_accuracy"][-1] == pytest.approx(knn_accuracy(model.encoder, train, val, k=5))
+    final_knn = knn_accuracy(model.encoder, train, val, k=5)
+    assert logs["val_knn_accuracy"][-1] == pytest.approx(final_knn)
     # Training changed the encoder, and the probe saw the change.
     assert logs["val_probe_loss"][0] != logs["val_probe_loss"][1]
 
@@ -63,21 +65,24 @@ def test_early_stopping_and_checkpoint_follow_the_probe(tmp_path):
         callbacks=[
             LinearProbe(train, val, **PROBE),
             keras.callbacks.EarlyStopping(
-                monitor="val_probe_loss", mode="min", patience=patience,
+                monitor="val_probe_accuracy", mode="max", patience=patience,
                 restore_best_weights=True,
             ),
             keras.callbacks.ModelCheckpoint(
-                path, monitor="val_probe_loss", mode="min", save_best_only=True
+                path, monitor="val_probe_accuracy", mode="max", save_best_only=True
             ),
         ],
     )
+    accuracies = history.history["val_probe_accuracy"]
     losses = history.history["val_probe_loss"]
-    best_epoch = int(np.argmin(losses))
+    best_epoch = int(np.argmax(accuracies))  # the first of equal values
     assert best_epoch <= 2  # the encoder is frozen from epoch 2 on
-    assert len(losses) == best_epoch + patience + 1 < 20
+    assert accuracies[2:] == [accuracies[2]] * (len(accuracies) - 2)
+    assert len(accuracies) == best_epoch + patience + 1 < 20
     # The checkpoint holds the best model, and EarlyStopping restored it.
     best = keras.saving.load_model(path)
-    assert linear_probe(best.encoder, train, val, epochs=5, batch_size=32)["loss"] == pytest.approx(losses[best_epoch], rel=1e-5)
+    best_probe = linear_probe(best.encoder, train, val, epochs=5, batch_size=32)
+    assert best_probe["loss"] == pytest.approx(losses[best_epoch], rel=1e-5)
     for saved, restored in zip(best.encoder.weights, model.encoder.weights):
         np.testing.assert_array_equal(
             keras.ops.convert_to_numpy(saved), keras.ops.convert_to_numpy(restored)

@@ -51,7 +51,8 @@ def test_separated_clusters_are_classified_perfectly():
     rng = np.random.default_rng(0)
     labels = rng.integers(0, 4, 80)
     features = np.eye(4)[labels] + 0.05 * rng.normal(size=(80, 4))
-    assert knn_accuracy(None, (features[:60], labels[:60]), (features[60:], labels[60:]), k=5) == 1.0
+    train = (features[:60], labels[:60])
+    assert knn_accuracy(None, train, (features[60:], labels[60:]), k=5) == 1.0
 
 
 def test_bad_arguments_raise():

@@ -2,7 +2,6 @@ import keras
 import numpy as np
 import pytest
 
-import keras_ssl
 from keras_ssl.evaluation import linear_probe
 from test_case import logistic_probe_accuracy
 from test_case import mnist5k_subset

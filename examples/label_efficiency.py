@@ -1,0 +1,250 @@
+"""Label efficiency: probe accuracy with 1, 10, 100 labels per class and all.
+
+Every available image method pretrains the same ConvNet on the 4,000
+unlabelled mnist5k training digits. Each encoder is then frozen and probed
+on the 1,000 test digits with a linear probe and weighted kNN trained on
+labelled subsets of the training digits (`keras_ssl.evaluation.
+label_efficiency`: `per_class_subset` with seeds 0, 1, ... averaged over
+draws; "all" is the whole set). Baselines: raw pixels, a random-init
+ConvNet, and the same ConvNet trained from scratch with labels on the same
+labelled subset (its own softmax head's test accuracy).
+
+Writes a markdown table (`--output-dir`/label_efficiency.md) and a plot
+(label_efficiency.png).
+
+    python examples/label_efficiency.py                    # the full run
+    python examples/label_efficiency.py --quick            # a smoke test
+"""
+
+import argparse
+import json
+import math
+import os
+import time
+
+import keras
+import numpy as np
+
+import keras_ssl
+from keras_ssl.evaluation import label_efficiency
+
+# Rows drawn dashed in the plot.
+BASELINES = ("raw pixels", "random-init ConvNet", "supervised from scratch")
+
+# Image methods in table order; those not in this version are skipped.
+METHODS = ("ConvAutoencoder", "RotationPrediction", "SimCLR", "BYOL")
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=30, help="pretraining epochs per method")
+    parser.add_argument("--batch-size", type=int, default=256, help="pretraining batch size")
+    parser.add_argument(
+        "--methods", default=",".join(METHODS), help="comma-separated method classes"
+    )
+    parser.add_argument("--labels-per-class", default="1,10,100,all")
+    parser.add_argument(
+        "--draws", type=int, default=3, help="labelled subsets per budget (except all)"
+    )
+    parser.add_argument("--probe-epochs", type=int, default=100)
+    parser.add_argument("--k", type=int, default=20, help="kNN neighbours")
+    parser.add_argument(
+        "--supervised-steps", type=int, default=1000,
+        help="optimizer steps of each supervised-from-scratch run",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--output-dir", default="docs")
+    parser.add_argument(
+        "--quick", action="store_true",
+        help="tiny settings (1 epoch, 1 draw, 5 probe epochs, 20 supervised "
+        "steps) to check the script runs; the numbers mean nothing",
+    )
+    args = parser.parse_args()
+    if args.quick:
+        args.epochs, args.draws, args.probe_epochs, args.supervised_steps = 1, 1, 5, 20
+    args.budgets = tuple(
+        item if item == "all" else int(item) for item in args.labels_per_class.split(",")
+    )
+    return args
+
+
+def conv_net():
+    return keras_ssl.encoders.ConvNet(input_shape=(28, 28, 1))
+
+
+def pretrained_encoder(name, images, args):
+    """The ConvNet pretrained by method `name`, and the seconds it took."""
+    keras.utils.set_random_seed(args.seed)
+    model = getattr(keras_ssl, name)(encoder=conv_net(), seed=args.seed)
+    model.compile()
+    start = time.time()
+    model.fit(images, epochs=args.epochs, batch_size=args.batch_size, verbose=2)
+    return model.encoder, time.time() - start
+
+
+def supervised_accuracy(train, test, steps, seed):
+    """Test accuracy of a ConvNet + softmax trained from scratch on `train`."""
+    keras.utils.set_random_seed(seed)
+    encoder = conv_net()
+    inputs = keras.Input((28, 28, 1))
+    outputs = keras.layers.Dense(10)(encoder(inputs))
+    model = keras.Model(inputs, outputs)
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    x, y = train
+    batch_size = min(64, len(x))
+    steps_per_epoch = math.ceil(len(x) / batch_size)
+    epochs = max(1, math.ceil(steps / steps_per_epoch))
+    model.fit(x / 255.0, y, batch_size=batch_size, epochs=epochs, verbose=0)
+    return model.evaluate(test[0] / 255.0, test[1], verbose=0, return_dict=True)["accuracy"]
+
+
+def supervised_rows(train, test, args):
+    """Rows like `label_efficiency`'s for the supervised baseline."""
+    rows = []
+    for budget in args.budgets:
+        if budget == "all":
+            subsets = [np.arange(len(train[1]))]
+        else:
+            subsets = [
+                keras_ssl.datasets.per_class_subset(train[1], budget, seed=args.seed + draw)
+                for draw in range(args.draws)
+            ]
+        scores = [
+            supervised_accuracy((train[0][i], train[1][i]), test, args.supervised_steps, args.seed)
+            for i in subsets
+        ]
+        rows.append({
+            "labels_per_class": budget, "examples": len(subsets[0]), "draws": len(subsets),
+            "probe_accuracy": float(np.mean(scores)), "probe_accuracy_std": float(np.std(scores)),
+        })
+    return rows
+
+
+def draws_text(args):
+    if args.draws == 1:
+        return f"one draw, seed {args.seed}"
+    return (
+        f"seeds {args.seed} to {args.seed + args.draws - 1}; mean ± std over "
+        f"{args.draws} draws, except for all labels"
+    )
+
+
+def cell(row, key):
+    mean, std = 100 * row[key], 100 * row[f"{key}_std"]
+    return f"{mean:.1f} ± {std:.1f}" if row["draws"] > 1 else f"{mean:.1f}"
+
+
+def markdown(results, key, args, train_size):
+    header = []
+    for row in next(iter(results.values())):
+        budget = row["labels_per_class"]
+        if budget == "all":
+            header.append(f"all ({train_size // 10} / class)")
+        else:
+            header.append(f"{budget} / class")
+    lines = [
+        "| encoder | " + " | ".join(header) + " |",
+        "|---|" + "---:|" * len(header),
+    ]
+    for name, rows in results.items():
+        if key in rows[0]:
+            lines.append(f"| {name} | " + " | ".join(cell(row, key) for row in rows) + " |")
+    return "\n".join(lines)
+
+
+def plot(results, path, train_size):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    figure, axis = pyplot.subplots(figsize=(7, 4.5))
+    for name, rows in results.items():
+        x = [
+            train_size // 10 if r["labels_per_class"] == "all" else r["labels_per_class"]
+            for r in rows
+        ]
+        y = [100 * r["probe_accuracy"] for r in rows]
+        error = [100 * r["probe_accuracy_std"] for r in rows]
+        style = "--" if name in BASELINES else "-"
+        axis.errorbar(x, y, yerr=error, marker="o", linestyle=style, capsize=3, label=name)
+    axis.set_xscale("log")
+    ticks = sorted({x for rows in results.values() for x in (
+        train_size // 10 if r["labels_per_class"] == "all" else r["labels_per_class"] for r in rows
+    )})
+    axis.set_xticks(ticks, [f"all ({t})" if t == train_size // 10 else str(t) for t in ticks])
+    axis.minorticks_off()
+    axis.set_xlabel("labels per class (log scale)")
+    axis.set_ylabel("test accuracy (%)")
+    axis.set_title("mnist5k: linear probe on frozen encoders vs. supervised")
+    axis.grid(True, which="both", alpha=0.3)
+    axis.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+
+
+def main():
+    args = parse_args()
+    train = keras_ssl.datasets.mnist5k("train")
+    test = keras_ssl.datasets.mnist5k("test")
+    probe_settings = dict(
+        labels_per_class=args.budgets, draws=args.draws, k=args.k,
+        probe_epochs=args.probe_epochs, seed=args.seed,
+    )
+    results, seconds = {}, {}
+    print("Probing raw pixels and a random-init ConvNet ...")
+    results["raw pixels"] = label_efficiency(None, train, test, **probe_settings)
+    keras.utils.set_random_seed(args.seed)
+    results["random-init ConvNet"] = label_efficiency(conv_net(), train, test, **probe_settings)
+    for name in args.methods.split(","):
+        if not hasattr(keras_ssl, name):
+            print(f"Skipping {name}: not in this version of keras_ssl.")
+            continue
+        print(f"Pretraining {name} for {args.epochs} epochs ...")
+        encoder, seconds[name] = pretrained_encoder(name, train[0], args)
+        results[f"{name} ({args.epochs} ep)"] = label_efficiency(
+            encoder, train, test, **probe_settings
+        )
+    print("Training the supervised-from-scratch baseline ...")
+    results["supervised from scratch"] = supervised_rows(train, test, args)
+
+    os.makedirs(args.output_dir, exist_ok=True)
+    command = "python examples/label_efficiency.py " + " ".join(
+        f"--{key.replace('_', '-')} {value}" for key, value in (
+            ("epochs", args.epochs), ("batch_size", args.batch_size), ("draws", args.draws),
+            ("probe_epochs", args.probe_epochs), ("k", args.k),
+            ("supervised_steps", args.supervised_steps), ("seed", args.seed),
+            ("methods", args.methods), ("labels_per_class", args.labels_per_class),
+        )
+    )
+    train_size = len(train[1])
+    report = "\n\n".join([
+        "# Label efficiency on mnist5k",
+        f"Test accuracy (%) on the 1,000 mnist5k test digits with labelled subsets of "
+        f"the 4,000 training digits (`per_class_subset`, {draws_text(args)}). "
+        f"Every encoder is the default `ConvNet` (128-d); methods pretrain it on the "
+        f"4,000 unlabelled training digits. Backend {keras.backend.backend()}; "
+        f"made by `{command}`.",
+        "## Linear probe (supervised row: the ConvNet trained end to end with the labels)",
+        markdown(results, "probe_accuracy", args, train_size),
+        f"## Weighted kNN (k={args.k}, cosine, temperature 0.07)",
+        markdown(results, "knn_accuracy", args, train_size),
+        "Pretraining time (s): " + ", ".join(f"{n} {s:.0f}" for n, s in seconds.items()),
+        "![label efficiency](label_efficiency.png)",
+    ]) + "\n"
+    table_path = os.path.join(args.output_dir, "label_efficiency.md")
+    with open(table_path, "w") as handle:
+        handle.write(report)
+    with open(os.path.join(args.output_dir, "label_efficiency.json"), "w") as handle:
+        json.dump(results, handle, indent=1)
+    plot(results, os.path.join(args.output_dir, "label_efficiency.png"), train_size)
+    print(report)
+    print(f"Wrote {table_path} and label_efficiency.png/.json in {args.output_dir}")
+
+
+if __name__ == "__main__":
+    main()
