@@ -9,12 +9,14 @@ from keras_ssl import encoders
 from keras_ssl import heads
 from keras_ssl import losses
 from keras_ssl.methods import ConvAutoencoder
+from keras_ssl.methods import MaskedLM
 from keras_ssl.methods import RotationPrediction
 from keras_ssl.methods import SSLModel
 from keras_ssl.version import __version__
 
 __all__ = [
     "ConvAutoencoder",
+    "MaskedLM",
     "RotationPrediction",
     "SSLModel",
     "__version__",

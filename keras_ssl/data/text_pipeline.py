@@ -7,8 +7,11 @@ the train step on any backend only ever sees integer token ids:
     strings -> WordPieceTokenizer -> StartEndPacker ([CLS] ... [SEP] [PAD]...)
             -> MaskedLMMaskGenerator (BERT's 15% selection, 80/10/10)
 
-Masks are drawn anew each time the dataset is iterated (a new mask every
-epoch, as in RoBERTa's dynamic masking); `.cache()` the result to freeze them.
+Masks are drawn as batches are produced. With a global TensorFlow seed set
+(`keras.utils.set_random_seed`), every new iterator over a dataset replays
+the same draws, so `repeat_for_epochs` makes `fit` keep one iterator over a
+repeated dataset: new masks every epoch (RoBERTa's dynamic masking).
+`.cache()` the batches to freeze their masks (e.g. for evaluation).
 """
 
 import math
@@ -190,6 +193,24 @@ def masked_lm_batches(
     return string_batches.map(
         make_batch, num_parallel_calls=tf.data.AUTOTUNE
     ).prefetch(tf.data.AUTOTUNE)
+
+
+def repeat_for_epochs(dataset):
+    """`(dataset.repeat(), batches per epoch)` for a dataset of known size.
+
+    Iterated for `steps_per_epoch` batches per epoch, the repeated dataset
+    is read through one iterator, so its random masks (and shuffles) keep
+    changing from epoch to epoch even under a global TensorFlow seed. A
+    dataset of unknown or infinite size is returned as is, with None.
+    """
+    from keras_ssl.data.image_checks import is_tf_dataset
+
+    if not is_tf_dataset(dataset):
+        return dataset, None
+    batches = int(dataset.cardinality())
+    if batches <= 0:
+        return dataset, None
+    return dataset.repeat(), batches
 
 
 def is_masked_lm_batches(x):

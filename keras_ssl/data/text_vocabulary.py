@@ -14,6 +14,10 @@ PAD, CLS, SEP, UNK, MASK = SPECIAL_TOKENS
 # (its `slack_ratio`); anything smaller means the corpus ran out of pieces.
 _LEARNER_SLACK = 0.05
 
+# Texts pre-tokenized per step while counting words (batching is ~2x faster
+# than one text at a time and gives the same counts).
+_COUNTING_BATCH = 1024
+
 
 def check_vocabulary(vocabulary):
     """Check a WordPiece vocabulary; return it as a list of strings.
@@ -75,7 +79,7 @@ def learn_vocabulary(texts, vocabulary_size, lowercase=True, strip_accents=True)
     returning fewer tokens.
 
     Args:
-        texts: `tf.data.Dataset` of scalar strings (one text each).
+        texts: `tf.data.Dataset` of strings, single or batched.
         vocabulary_size: int. Tokens wanted, special tokens included.
         lowercase: bool. Lowercase text before learning.
         strip_accents: bool. Remove accents before learning.
@@ -101,6 +105,9 @@ def learn_vocabulary(texts, vocabulary_size, lowercase=True, strip_accents=True)
         )
     import keras_nlp
 
+    if texts.element_spec.shape.rank == 0:
+        # Same counts, but pre-tokenized and counted a batch at a time.
+        texts = texts.batch(_COUNTING_BATCH)
     vocabulary = keras_nlp.tokenizers.compute_word_piece_vocabulary(
         texts,
         vocabulary_size,

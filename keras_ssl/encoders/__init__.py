@@ -2,5 +2,6 @@
 
 from keras_ssl.encoders.conv_net import ConvNet
 from keras_ssl.encoders.resnet import ResNet18
+from keras_ssl.encoders.text_transformer import TextTransformer
 
-__all__ = ["ConvNet", "ResNet18"]
+__all__ = ["ConvNet", "ResNet18", "TextTransformer"]

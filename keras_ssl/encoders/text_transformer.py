@@ -1,0 +1,310 @@
+"""A small BERT-style Transformer that maps raw text to one vector per text."""
+
+import types
+
+import keras
+from keras import ops
+
+from keras_ssl.data import text_checks
+from keras_ssl.data import text_pipeline
+from keras_ssl.data.text_vocabulary import SPECIAL_TOKENS
+from keras_ssl.data.text_vocabulary import UNK
+from keras_ssl.data.text_vocabulary import check_vocabulary
+from keras_ssl.serialization import keras_ssl_serializable
+
+# BERT initialises every weight from a normal truncated at 2 standard
+# deviations, with standard deviation 0.02 (Devlin et al. 2019, code).
+_INITIALIZER_STDDEV = 0.02
+
+
+def _initializer():
+    return keras.initializers.TruncatedNormal(stddev=_INITIALIZER_STDDEV)
+
+
+def _padding_mask(token_ids):
+    # `[PAD]` is id 0 in every keras_ssl vocabulary (`check_vocabulary`).
+    return ops.not_equal(token_ids, 0)
+
+
+@keras_ssl_serializable
+class TextTransformer(keras.Model):
+    """BERT-style text encoder: strings (or token ids) -> one vector per text.
+
+    Token and position embeddings, LayerNorm and dropout, then `num_layers`
+    post-norm Transformer encoder blocks (keras-nlp's
+    `TokenAndPositionEmbedding` and `TransformerEncoder`, GELU), then pooling:
+    the mean over non-padding tokens (`"mean"`, default) or the `[CLS]`
+    token's vector (`"cls"`). `encoder.backbone` is the same network without
+    the pooling: token ids `(N, L)` -> `(N, L, hidden_dim)`.
+
+    How strings get in, on every backend: the network itself is a plain
+    functional `keras.Model` on int token ids `(N, L)`, so it jit-compiles
+    on TensorFlow, JAX and PyTorch alike. Strings never enter it: `__call__`
+    and `predict` first tokenize them with `encoder.tokenizer` (keras-nlp's
+    `WordPieceTokenizer`, TensorFlow ops, run eagerly or in `tf.data`) and
+    pack them to `[CLS] pieces [SEP] [PAD]...` of length `sequence_length`
+    (`encoder.tokenize(texts)` shows the ids). The tokenizer is a sub-layer,
+    so its vocabulary is written into `.keras` files (as keras-nlp's asset
+    `vocabulary.txt`) and restored on load: nothing else to carry.
+
+    Reference: https://arxiv.org/abs/1810.04805
+
+    Args:
+        vocabulary: list of str. WordPiece vocabulary holding `[PAD]` (first),
+            `[CLS]`, `[SEP]`, `[UNK]` and `[MASK]`; learn one with
+            `keras_ssl.MaskedLM.from_texts`. None only when the vocabulary is
+            restored later (loading a saved model).
+        vocabulary_size: int. Needed only without `vocabulary`; otherwise
+            `len(vocabulary)`.
+        sequence_length: int. Tokens per text, `[CLS]` and `[SEP]` included;
+            longer texts are truncated.
+        num_layers: int. Transformer blocks.
+        num_heads: int. Attention heads per block; must divide `hidden_dim`.
+        hidden_dim: int. Width of the token vectors and of the output.
+        intermediate_dim: int. Width of each block's feed-forward layer.
+        dropout: float. Dropout rate of embeddings, attention and
+            feed-forward outputs.
+        pooling: `"mean"` or `"cls"`.
+        lowercase: bool. Lowercase text before tokenizing.
+        strip_accents: bool. Remove accents before tokenizing.
+        name: string. Model name.
+
+    Example:
+    ```python
+    model = keras_ssl.MaskedLM.from_texts(texts, vocabulary_size=2000)
+    encoder = model.encoder                      # a TextTransformer
+    vectors = encoder.predict(["some sentence", "another one"])  # (2, 64)
+    custom = keras_ssl.encoders.TextTransformer(
+        vocabulary=model.tokenizer.get_vocabulary(),
+        sequence_length=128, num_layers=4, num_heads=4, hidden_dim=128,
+        intermediate_dim=512,
+    )
+    ```
+    """
+
+    def __init__(
+        self,
+        vocabulary=None,
+        vocabulary_size=None,
+        sequence_length=64,
+        num_layers=2,
+        num_heads=2,
+        hidden_dim=64,
+        intermediate_dim=128,
+        dropout=0.1,
+        pooling="mean",
+        lowercase=True,
+        strip_accents=True,
+        name="text_transformer",
+        **kwargs,
+    ):
+        import keras_nlp
+
+        if vocabulary is not None:
+            vocabulary = check_vocabulary(vocabulary)
+            if vocabulary_size is not None and vocabulary_size != len(vocabulary):
+                raise ValueError(
+                    f"vocabulary_size={vocabulary_size} but the vocabulary has "
+                    f"{len(vocabulary)} tokens. Drop vocabulary_size."
+                )
+            vocabulary_size = len(vocabulary)
+        if vocabulary_size is None:
+            raise ValueError(
+                "Pass a vocabulary (a list of WordPiece tokens), e.g. from "
+                "keras_ssl.MaskedLM.from_texts(texts, vocabulary_size=...)."
+            )
+        _check_sizes(
+            vocabulary_size, sequence_length, num_layers, num_heads, hidden_dim,
+            intermediate_dim, dropout, pooling,
+        )
+
+        # === Layers ===
+        tokenizer = keras_nlp.tokenizers.WordPieceTokenizer(
+            vocabulary=vocabulary,
+            lowercase=lowercase,
+            strip_accents=strip_accents,
+            oov_token=UNK,
+            name="tokenizer",
+        )
+        token_embedding = keras_nlp.layers.TokenAndPositionEmbedding(
+            vocabulary_size=vocabulary_size,
+            sequence_length=sequence_length,
+            embedding_dim=hidden_dim,
+            embeddings_initializer=_initializer(),
+            name="token_and_position_embedding",
+        )
+        embeddings_norm = keras.layers.LayerNormalization(
+            epsilon=1e-12, name="embeddings_layer_norm"
+        )
+        embeddings_dropout = keras.layers.Dropout(dropout, name="embeddings_dropout")
+        transformer_layers = [
+            keras_nlp.layers.TransformerEncoder(
+                intermediate_dim=intermediate_dim,
+                num_heads=num_heads,
+                dropout=dropout,
+                activation="gelu",
+                layer_norm_epsilon=1e-12,
+                kernel_initializer=_initializer(),
+                name=f"transformer_layer_{index}",
+            )
+            for index in range(num_layers)
+        ]
+
+        # === Functional model ===
+        token_ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
+        padding_mask = _padding_mask(token_ids)
+        x = embeddings_dropout(embeddings_norm(token_embedding(token_ids)))
+        for layer in transformer_layers:
+            x = layer(x, padding_mask=padding_mask)
+        backbone = keras.Model(token_ids, x, name="backbone")
+
+        token_ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
+        sequence = backbone(token_ids)
+        if pooling == "mean":
+            pooled = keras.layers.GlobalAveragePooling1D(name="mean_pool")(
+                sequence, mask=_padding_mask(token_ids)
+            )
+        else:
+            pooled = sequence[:, 0, :]  # [CLS] is always first.
+        super().__init__(inputs=token_ids, outputs=pooled, name=name, **kwargs)
+
+        # === Sub-layers used outside the graph ===
+        self.backbone = backbone
+        self.token_embedding = token_embedding
+        self.tokenizer = tokenizer
+
+        # === Config ===
+        self.vocabulary_size = vocabulary_size
+        self.sequence_length = sequence_length
+        self.num_layers = num_layers
+        self.num_heads = num_heads
+        self.hidden_dim = hidden_dim
+        self.intermediate_dim = intermediate_dim
+        self.dropout = dropout
+        self.pooling = pooling
+        self.lowercase = lowercase
+        self.strip_accents = strip_accents
+        self._pack = None
+
+    # --- Strings in --------------------------------------------------------
+
+    def _pack_function(self):
+        """The tokenize-and-pack `tf.function`, rebuilt if the vocabulary
+        changed (it is set after construction when a saved model loads)."""
+        import tensorflow as tf
+
+        vocabulary = self.tokenizer.vocabulary
+        if vocabulary is None:
+            raise ValueError(
+                f"{self.name} has no vocabulary. Build it with vocabulary=... "
+                f"or load a saved model (keras.saving.load_model)."
+            )
+        if self._pack is None or self._pack.vocabulary is not vocabulary:
+            pack = text_pipeline.pack_function(self.tokenizer, self.sequence_length)
+            # A plain namespace: Keras would wrap (and copy) a tuple or list.
+            self._pack = types.SimpleNamespace(
+                vocabulary=vocabulary,
+                function=tf.function(
+                    pack, input_signature=[tf.TensorSpec([None], tf.string)]
+                ),
+            )
+        return self._pack.function
+
+    def tokenize(self, texts):
+        """Token ids `(N, sequence_length)` of a batch of strings.
+
+        Rows are `[CLS] pieces [SEP]` padded with `[PAD]` (0), exactly as in
+        training. Returns a numpy int32 array, or a `tf.Tensor` when given
+        one under the TensorFlow backend.
+
+        Args:
+            texts: list or 1-D array of strings, or a string `tf.Tensor`.
+        """
+        import tensorflow as tf
+
+        if isinstance(texts, tf.Tensor):
+            token_ids = self._pack_function()(texts)
+            if keras.backend.backend() == "tensorflow":
+                return token_ids
+            return token_ids.numpy()
+        if isinstance(texts, str):
+            raise ValueError(
+                "Got a single string; pass a list of texts, e.g. [text]."
+            )
+        texts = text_checks.check_texts(texts)
+        return self._pack_function()(tf.constant(texts)).numpy()
+
+    def __call__(self, inputs, *args, **kwargs):
+        if text_checks.looks_like_text(inputs):
+            inputs = self.tokenize(inputs)
+        return super().__call__(inputs, *args, **kwargs)
+
+    def predict(self, x, batch_size=None, **kwargs):
+        """`keras.Model.predict`, also on text: a list of strings, a text file
+        path (one text per line) or a `tf.data.Dataset` of strings."""
+        if text_checks.is_text_input(x):
+            texts, batched = text_checks.string_dataset(x)
+            batches = text_pipeline.batch_texts(texts, batched, batch_size)
+            x = text_pipeline.token_id_batches(
+                batches, self.tokenizer, self.sequence_length
+            )
+            batch_size = None
+        return super().predict(x, batch_size=batch_size, **kwargs)
+
+    # --- Serialization -----------------------------------------------------
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            # The vocabulary is saved as an asset of `self.tokenizer`.
+            "vocabulary": None,
+            "vocabulary_size": self.vocabulary_size,
+            "sequence_length": self.sequence_length,
+            "num_layers": self.num_layers,
+            "num_heads": self.num_heads,
+            "hidden_dim": self.hidden_dim,
+            "intermediate_dim": self.intermediate_dim,
+            "dropout": self.dropout,
+            "pooling": self.pooling,
+            "lowercase": self.lowercase,
+            "strip_accents": self.strip_accents,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _check_sizes(
+    vocabulary_size, sequence_length, num_layers, num_heads, hidden_dim,
+    intermediate_dim, dropout, pooling,
+):
+    positive = {
+        "vocabulary_size": vocabulary_size,
+        "num_layers": num_layers,
+        "num_heads": num_heads,
+        "hidden_dim": hidden_dim,
+        "intermediate_dim": intermediate_dim,
+    }
+    for name, value in positive.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive int; got {value!r}.")
+    if vocabulary_size <= len(SPECIAL_TOKENS):
+        raise ValueError(
+            f"vocabulary_size must exceed the {len(SPECIAL_TOKENS)} special "
+            f"tokens; got {vocabulary_size}."
+        )
+    if not isinstance(sequence_length, int) or sequence_length < 3:
+        raise ValueError(
+            f"sequence_length must be an int >= 3 ([CLS], a token, [SEP]); "
+            f"got {sequence_length!r}."
+        )
+    if hidden_dim % num_heads:
+        raise ValueError(
+            f"num_heads={num_heads} must divide hidden_dim={hidden_dim}."
+        )
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout must be in [0, 1); got {dropout}.")
+    if pooling not in ("mean", "cls"):
+        raise ValueError(f"pooling must be 'mean' or 'cls'; got {pooling!r}.")

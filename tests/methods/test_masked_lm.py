@@ -1,0 +1,278 @@
+import itertools
+
+import keras
+import numpy as np
+import pytest
+
+import keras_ssl
+from keras_ssl.methods.masked_lm import masked_token_loss
+from test_case import run_serialization_test
+from test_case import tiny_conv_net
+
+tf = pytest.importorskip("tensorflow")
+pytest.importorskip("keras_nlp")
+
+# A small "real-ish" corpus: who does what, where and when. Each action's
+# words go together, so context predicts a masked word far better than the
+# most frequent word does; held-out sentences are unseen subject/action pairs.
+SUBJECTS = [
+    "the farmer", "the old king", "a young girl", "the miller",
+    "my brother", "the soldier", "her mother", "the priest",
+]
+ACTIONS = [
+    "plants the seeds in spring", "rides a horse to the town",
+    "bakes bread in the morning", "sings a song at night",
+    "reads a book by the fire", "drinks wine with his friends",
+    "sells fish at the market", "prays in the old church",
+]
+_PAIRS = list(itertools.product(SUBJECTS, ACTIONS))
+np.random.default_rng(0).shuffle(_PAIRS)
+TRAIN = [f"{subject} {action} ." for subject, action in _PAIRS[:48]] * 12
+HELD_OUT = [f"{subject} {action} ." for subject, action in _PAIRS[48:]]
+VOCABULARY_SIZE = 80  # This corpus supports about 90 WordPiece tokens.
+
+
+@pytest.fixture(scope="module")
+def vocabulary():
+    model = keras_ssl.MaskedLM.from_texts(TRAIN, vocabulary_size=VOCABULARY_SIZE)
+    return model.tokenizer.get_vocabulary()
+
+
+def make_model(vocabulary, **kwargs):
+    encoder = keras_ssl.encoders.TextTransformer(
+        vocabulary=vocabulary, sequence_length=16, num_layers=1, num_heads=2,
+        hidden_dim=32, intermediate_dim=64, dropout=0.0,
+    )
+    return keras_ssl.MaskedLM(encoder=encoder, seed=0, **kwargs)
+
+
+def frozen_batches(model, texts, batch_size):
+    """Masked batches with their masks drawn once (cached)."""
+    batches = model.prepare_inputs(texts, batch_size=batch_size).cache()
+    for _ in batches:  # Fill the cache.
+        pass
+    return batches
+
+
+@pytest.fixture(scope="module")
+def trained(vocabulary):
+    """A model trained 5 epochs on TRAIN, and the steps its fit took."""
+    keras.utils.set_random_seed(0)
+    model = make_model(vocabulary)
+    model.compile(optimizer=keras.optimizers.Adam(3e-3))
+    steps = []
+    counter = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: steps.append(batch)
+    )
+    history = model.fit(TRAIN, epochs=5, batch_size=32, callbacks=[counter], verbose=0)
+    return model, history, steps
+
+
+def test_from_texts_learns_a_vocabulary_and_builds_the_model(vocabulary):
+    model = keras_ssl.MaskedLM.from_texts(
+        TRAIN, vocabulary_size=VOCABULARY_SIZE, sequence_length=24,
+        num_layers=1, hidden_dim=16, num_heads=4, intermediate_dim=32,
+        mask_selection_rate=0.2, seed=3,
+    )
+    assert model.tokenizer.get_vocabulary() == vocabulary
+    assert 0.95 * VOCABULARY_SIZE <= len(vocabulary) <= VOCABULARY_SIZE
+    assert {"the", "bread", "morning"} <= set(vocabulary)
+    encoder = model.encoder
+    assert (encoder.sequence_length, encoder.num_heads, encoder.hidden_dim) == (24, 4, 16)
+    assert (model.mask_selection_rate, model.seed) == (0.2, 3)
+    assert model.built and model.head.token_embedding is (
+        encoder.token_embedding.token_embedding  # Tied to the input embedding.
+    )
+
+
+def test_fit_on_a_list_of_strings_honours_batch_size(trained):
+    _, history, steps = trained
+    assert len(TRAIN) == 576 and len(steps) == 5 * 18  # 576 / 32 per epoch.
+    losses = np.asarray(history.history["loss"])
+    assert np.all(np.isfinite(losses)) and np.all(losses > 0), losses
+    assert losses[-1] < losses[0]
+    accuracy = history.history["masked_token_accuracy"]
+    assert all(0.0 <= value <= 1.0 for value in accuracy)
+
+
+def test_fit_with_and_without_jit(vocabulary, jit_compile):
+    model = make_model(vocabulary)
+    model.compile(jit_compile=jit_compile)
+    history = model.fit(TRAIN[:16], epochs=1, batch_size=8, verbose=0)
+    loss = history.history["loss"][0]
+    assert np.isfinite(loss) and loss > 0, loss
+
+
+def test_fits_on_a_file_and_datasets(vocabulary, tmp_path):
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n\n".join(TRAIN[:20]), encoding="utf-8")
+    dataset = tf.data.Dataset.from_tensor_slices(TRAIN[:20])
+    forms = {
+        "file": (str(path), {"batch_size": 20}),
+        "batched_dataset": (dataset.batch(20), {}),
+        "dict_dataset": (tf.data.Dataset.from_tensor_slices({"text": TRAIN[:20]}), {}),
+    }
+    model = make_model(vocabulary)
+    model.compile()
+    for name, (data, kwargs) in forms.items():
+        history = model.fit(data, epochs=1, verbose=0, **kwargs)
+        assert np.isfinite(history.history["loss"][0]), name
+
+
+def test_masked_token_loss_matches_numpy(trained):
+    model, _, _ = trained
+    batches = frozen_batches(model, TRAIN[:8], batch_size=8)
+    logs = model.evaluate(batches, verbose=0, return_dict=True)
+    batch = {k: v.numpy() for k, v in next(iter(batches)).items()}
+    sequence = model.encoder.backbone(batch["masked_token_ids"])
+    logits = keras.ops.convert_to_numpy(
+        model.head(sequence, mask_positions=batch["mask_positions"])
+    ).astype("float64")
+    weights, targets = batch["mask_weights"], batch["mask_ids"]
+    # BERT: mean negative log-likelihood over the selected positions only.
+    log_probs = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    picked = np.take_along_axis(log_probs, targets[..., None], -1)[..., 0]
+    expected = -(picked * weights).sum() / weights.sum()
+    np.testing.assert_allclose(logs["loss"], expected, rtol=1e-4)
+    correct = (logits.argmax(-1) == targets) * weights
+    np.testing.assert_allclose(
+        logs["masked_token_accuracy"], correct.sum() / weights.sum(), rtol=1e-5
+    )
+
+
+def test_masked_token_loss_closed_forms():
+    vocabulary_size = 7
+    targets = np.array([[1, 2, 0]])
+    uniform = np.zeros((1, 3, vocabulary_size), "float32")
+    weights = np.array([[1.0, 1.0, 0.0]], "float32")
+    loss = masked_token_loss(targets, uniform, weights)
+    np.testing.assert_allclose(float(loss), np.log(vocabulary_size), rtol=1e-6)
+    # Unused slots do not count, whatever their logits.
+    confident = uniform.copy()
+    confident[0, 2, 5] = 50.0
+    np.testing.assert_allclose(
+        float(masked_token_loss(targets, confident, weights)), np.log(7), rtol=1e-6
+    )
+    # No selection at all: zero, not NaN.
+    assert float(masked_token_loss(targets, uniform, np.zeros_like(weights))) == 0.0
+
+
+def test_trained_model_beats_unigram_baseline_on_held_out_text(trained, vocabulary):
+    model, _, _ = trained
+    held_out = frozen_batches(model, HELD_OUT * 8, batch_size=64)
+    accuracy = model.evaluate(held_out, verbose=0, return_dict=True)[
+        "masked_token_accuracy"
+    ]
+    # Unigram baseline: always predict the most frequent training token.
+    counts = np.bincount(model.encoder.tokenize(TRAIN).ravel(), minlength=len(vocabulary))
+    counts[:5] = 0  # Special tokens are never targets.
+    targets = np.concatenate(
+        [b["mask_ids"][b["mask_weights"] == 1] for b in held_out.as_numpy_iterator()]
+    )
+    baseline = np.mean(targets == counts.argmax())
+    assert len(targets) > 200
+    assert accuracy > baseline + 0.1, (accuracy, baseline)
+
+
+def test_save_and_load_tokenize_and_predict_identically(trained, vocabulary, tmp_path):
+    model, _, _ = trained
+    path = str(tmp_path / "masked_lm.keras")
+    model.save(path)
+    restored = keras.saving.load_model(path)
+    assert type(restored) is keras_ssl.MaskedLM
+    assert restored.tokenizer.get_vocabulary() == vocabulary
+    new_texts = ["the miller sings at the market .", "a horse reads wine"]
+    np.testing.assert_array_equal(
+        restored.encoder.tokenize(new_texts), model.encoder.tokenize(new_texts)
+    )
+    vectors = model.encoder.predict(new_texts, verbose=0)
+    assert vectors.shape == (2, 32)
+    np.testing.assert_allclose(
+        restored.encoder.predict(new_texts, verbose=0), vectors, atol=1e-6
+    )
+    # The masked-LM head (tied to the embedding) and the optimizer state are
+    # restored too: the same loss on the same masks.
+    assert restored.optimizer.iterations.numpy() == model.optimizer.iterations.numpy()
+    batches = frozen_batches(model, TRAIN[:16], batch_size=16)
+    np.testing.assert_allclose(
+        restored.evaluate(batches, verbose=0),
+        model.evaluate(batches, verbose=0),
+        rtol=1e-6,
+    )
+
+
+def test_serialization(vocabulary):
+    model = make_model(vocabulary, mask_token_rate=0.7, random_token_rate=0.2)
+    revived = run_serialization_test(model)
+    assert (revived.mask_token_rate, revived.random_token_rate) == (0.7, 0.2)
+
+
+def test_predict_gives_the_encoder_vectors(trained):
+    model, _, _ = trained
+    vectors = model.predict(HELD_OUT, batch_size=5, verbose=0)
+    np.testing.assert_allclose(
+        vectors, model.encoder.predict(HELD_OUT, verbose=0), atol=1e-6
+    )
+    token_ids = model.encoder.tokenize(HELD_OUT)
+    np.testing.assert_allclose(model.predict(token_ids, verbose=0), vectors, atol=1e-6)
+
+
+# Each bad call, and words its error message must contain.
+BAD_TEXTS = {
+    "empty_corpus": ([], "corpus is empty"),
+    "empty_string": (["the cat", ""], r"texts\[1\] is empty"),
+    "non_string": (["the cat", 7], r"texts\[1\] is int"),
+    "numbers": (np.zeros((4, 8), "float32"), "numeric array"),
+    "single_string": ("the cat sat", "not a path to a file"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_TEXTS))
+def test_bad_text_raises_clear_errors(vocabulary, case):
+    texts, message = BAD_TEXTS[case]
+    with pytest.raises(ValueError, match=message):
+        keras_ssl.MaskedLM.from_texts(texts, vocabulary_size=50)
+    model = make_model(vocabulary)
+    model.compile()
+    with pytest.raises(ValueError, match=message):
+        model.fit(texts, verbose=0)
+
+
+def test_other_bad_calls_raise_clear_errors(vocabulary):
+    with pytest.raises(ValueError, match="supports a WordPiece vocabulary of about"):
+        keras_ssl.MaskedLM.from_texts(TRAIN, vocabulary_size=5000)
+    with pytest.raises(ValueError, match="TextTransformer"):
+        keras_ssl.MaskedLM(encoder=tiny_conv_net())
+    with pytest.raises(ValueError, match="mask_token_rate \\+ random_token_rate"):
+        make_model(vocabulary, mask_token_rate=0.8, random_token_rate=0.3)
+    with pytest.raises(ValueError, match="mask_selection_rate"):
+        make_model(vocabulary, mask_selection_rate=0.0)
+    model = make_model(vocabulary)
+    model.compile()
+    with pytest.raises(ValueError, match="Do not pass y"):
+        model.fit(TRAIN[:4], np.zeros(4), verbose=0)
+    with pytest.raises(ValueError, match="got integer token ids"):
+        model.fit(model.encoder.tokenize(TRAIN[:4]), verbose=0)
+    with pytest.raises(ValueError, match="compile\\(\\) takes no loss"):
+        model.compile(loss="mse")
+
+
+def test_cli_pretrains_on_a_text_file(tmp_path, capsys):
+    from keras_ssl.cli import main
+
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("\n".join(TRAIN[:128]), encoding="utf-8")
+    output = str(tmp_path / "mlm.keras")
+    code = main([
+        "pretrain", "mlm", "--data", str(corpus), "--epochs", "1",
+        "--batch-size", "64", "--vocabulary-size", "80",
+        "--sequence-length", "16", "--output", output,
+    ])
+    assert code == 0
+    assert output in capsys.readouterr().out
+    model = keras.saving.load_model(output)
+    assert isinstance(model, keras_ssl.MaskedLM)
+    assert int(model.optimizer.iterations) == 2
+    assert len(model.tokenizer.get_vocabulary()) <= 80
+    assert main(["pretrain", "mlm", "--data", "mnist5k"]) == 2
+    assert "is not text" in capsys.readouterr().err
