@@ -144,3 +144,31 @@ def test_crop_matches_keras_affine_transform():
     ).astype("float32")
     reference = keras.ops.image.affine_transform(images, matrix, fill_mode="nearest")
     np.testing.assert_allclose(ours, np.asarray(reference), atol=1e-4)
+
+
+def compiled_view(augmentation, images):
+    """`make_view` traced and compiled with XLA on the active backend."""
+    generator = keras.random.SeedGenerator(0)
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        return tf.function(lambda: make_view(augmentation, images, generator), jit_compile=True)()
+    if keras.backend.backend() == "jax":
+        import jax
+
+        def view(state):
+            with keras.StatelessScope(state_mapping=[(generator.state, state)]):
+                return make_view(augmentation, images, generator)
+
+        return jax.jit(view)(generator.state.value)
+    pytest.skip("XLA compilation is tested on TensorFlow and JAX")
+
+
+@pytest.mark.parametrize("recipe", ["simclr", "byol_2"])
+def test_colour_recipes_compile_with_xla(recipe):
+    augmentation = simclr_views() if recipe == "simclr" else byol_views()[1]
+    images = random_images(4, (32, 32, 3))
+    augmentation.build(images.shape)
+    view = np.asarray(compiled_view(augmentation, images))
+    assert view.shape == images.shape and np.all(np.isfinite(view))
+    assert np.abs(view - images).mean() > 0.01
