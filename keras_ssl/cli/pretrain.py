@@ -7,8 +7,10 @@ import numpy as np
 # CLI method name -> class name in the `keras_ssl` namespace.
 METHODS = {
     "autoencoder": "ConvAutoencoder",
+    "byol": "BYOL",
     "mlm": "MaskedLM",
     "rotation": "RotationPrediction",
+    "simclr": "SimCLR",
 }
 
 # Methods that learn from text (--data is a corpus, not images).

@@ -2,6 +2,14 @@
 
 from keras_ssl.heads.conv_decoder import ConvDecoder
 from keras_ssl.heads.mlp_head import MLPHead
+from keras_ssl.heads.prediction_head import PredictionHead
+from keras_ssl.heads.projection_head import ProjectionHead
 from keras_ssl.heads.rotation_head import RotationHead
 
-__all__ = ["ConvDecoder", "MLPHead", "RotationHead"]
+__all__ = [
+    "ConvDecoder",
+    "MLPHead",
+    "PredictionHead",
+    "ProjectionHead",
+    "RotationHead",
+]
