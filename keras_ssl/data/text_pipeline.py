@@ -129,7 +129,9 @@ def batch_texts(dataset, batched, batch_size=None, shuffle_buffer=0, seed=None):
         return dataset
     if batch_size is None:
         batch_size = DEFAULT_BATCH_SIZE
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or (
+        batch_size < 1
+    ):
         raise ValueError(f"batch_size must be a positive int; got {batch_size!r}.")
     if shuffle_buffer:
         dataset = dataset.shuffle(

@@ -1,7 +1,6 @@
 """Masked language modelling (BERT's pretraining task) on raw text."""
 
 import keras
-import numpy as np
 from keras import ops
 
 from keras_ssl.data import text_batch
@@ -14,7 +13,9 @@ from keras_ssl.methods.ssl_model import SSLModel
 from keras_ssl.serialization import keras_ssl_serializable
 
 # Arguments of `from_texts` that belong to MaskedLM, not to the encoder.
-_METHOD_ARGS = ("mask_selection_rate", "mask_token_rate", "random_token_rate", "seed", "name")
+_METHOD_ARGS = (
+    "mask_selection_rate", "mask_token_rate", "random_token_rate", "seed", "name"
+)
 
 
 def masked_token_loss(mask_ids, logits, mask_weights):
@@ -242,7 +243,10 @@ class MaskedLM(SSLModel):
         token_ids = self.standardize_batch(inputs)[text_batch.TOKEN_IDS_KEY]
         return self.encoder(token_ids, training=training)
 
-    def fit(self, x=None, y=None, batch_size=None, shuffle=True, validation_data=None, **kwargs):
+    def fit(
+        self, x=None, y=None, batch_size=None, shuffle=True, validation_data=None,
+        **kwargs,
+    ):
         _check_training_input(x, y)
         _check_training_input(validation_data, None)
         x = self.prepare_inputs(x, batch_size=batch_size, shuffle=shuffle)
@@ -282,7 +286,9 @@ def _is_token_ids(x):
         spec = x.element_spec
         return getattr(spec, "dtype", None) is not None and spec.dtype.is_integer
     dtype = getattr(x, "dtype", None)
-    return dtype is not None and np.dtype(str(dtype)).kind in "iu" and len(x.shape) == 2
+    if dtype is None or len(getattr(x, "shape", ())) != 2:
+        return False
+    return "int" in keras.backend.standardize_dtype(dtype)
 
 
 def _check_training_input(x, y):

@@ -110,7 +110,6 @@ def test_fits_on_a_file_and_datasets(vocabulary, tmp_path):
     forms = {
         "file": (str(path), {"batch_size": 20}),
         "batched_dataset": (dataset.batch(20), {}),
-        "dict_dataset": (tf.data.Dataset.from_tensor_slices({"text": TRAIN[:20]}), {}),
     }
     model = make_model(vocabulary)
     model.compile()
