@@ -50,13 +50,17 @@ def test_probes_a_plain_encoder_on_an_npz_file(tmp_path, capsys):
     assert len(table_rows(output)) == 1
 
 
-def test_unknown_names_and_bad_options_are_clear_errors(tmp_path, capsys):
-    if hasattr(keras_ssl, "load_encoder"):
-        pytest.skip("a preset registry exists; names are looked up there")
-    assert main(["probe", "no_such_preset"]) == 2
-    assert "preset registry" in capsys.readouterr().err
+def test_missing_files_and_unknown_presets_are_clear_errors(tmp_path, capsys):
     assert main(["probe", str(tmp_path / "missing.keras")]) == 2
     assert "no such file" in capsys.readouterr().err
+    # Not a file: looked up as a preset name (keras_ssl.load_encoder), or
+    # refused with a message naming the missing registry.
+    assert main(["probe", "no_such_preset"]) == 2
+    error = capsys.readouterr().err
+    if hasattr(keras_ssl, "load_encoder"):
+        assert "no_such_preset" in error
+    else:
+        assert "preset registry" in error
 
 
 def test_parse_budgets():
