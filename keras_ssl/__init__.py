@@ -8,10 +8,13 @@ from keras_ssl import datasets
 from keras_ssl import encoders
 from keras_ssl import heads
 from keras_ssl import losses
+from keras_ssl import presets
 from keras_ssl.methods import ConvAutoencoder
 from keras_ssl.methods import MaskedLM
 from keras_ssl.methods import RotationPrediction
 from keras_ssl.methods import SSLModel
+from keras_ssl.presets import list_presets
+from keras_ssl.presets import load_encoder
 from keras_ssl.version import __version__
 
 __all__ = [
@@ -23,5 +26,8 @@ __all__ = [
     "datasets",
     "encoders",
     "heads",
+    "list_presets",
+    "load_encoder",
     "losses",
+    "presets",
 ]

@@ -3,6 +3,7 @@
 import keras
 from keras import layers
 
+from keras_ssl.presets.preset_loading import encoder_from_preset
 from keras_ssl.serialization import keras_ssl_serializable
 
 
@@ -93,3 +94,6 @@ class ConvNet(keras.Model):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+    # `ConvNet.from_preset(name)`: the pretrained encoder of an SSL preset.
+    from_preset = classmethod(encoder_from_preset)

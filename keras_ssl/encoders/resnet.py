@@ -3,6 +3,7 @@
 import keras
 from keras import layers
 
+from keras_ssl.presets.preset_loading import encoder_from_preset
 from keras_ssl.serialization import keras_ssl_serializable
 
 
@@ -107,3 +108,6 @@ class ResNet18(keras.Model):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+    # `ResNet18.from_preset(name)`: the pretrained encoder of an SSL preset.
+    from_preset = classmethod(encoder_from_preset)

@@ -7,6 +7,9 @@ from keras_ssl.backend import SSLTrainSteps
 from keras_ssl.data import image_batch
 from keras_ssl.data import image_checks
 from keras_ssl.encoders.encoder_checks import image_encoder_shape
+from keras_ssl.presets.atomic_write import atomic_file
+from keras_ssl.presets.atomic_write import can_write_atomically
+from keras_ssl.presets.preset_loading import load_preset_model
 from keras_ssl.serialization import keras_ssl_serializable
 
 
@@ -149,6 +152,54 @@ class SSLModel(SSLTrainSteps, keras.Model):
         batch = image_batch.select_images(data)
         self._loss_tracker.update_state(loss, sample_weight=ops.shape(batch)[0])
         return self.get_metrics_result()
+
+    # --- Presets and saving ------------------------------------------------
+
+    @classmethod
+    def from_preset(cls, preset):
+        """Load a pretrained model of this method, ready to keep training.
+
+        The weights' sha256 is checked against the preset's metadata before
+        use. The model comes back compiled with the method's defaults (the
+        preset holds no optimizer state); call `compile(...)` again to
+        choose another optimizer. `SSLModel.from_preset` loads any method;
+        a subclass refuses a preset of another method.
+
+        Args:
+            preset: str. A shipped preset's name (`keras_ssl.list_presets()`),
+                a preset directory, or an http(s) URL of a `.tar.gz`/`.zip`
+                archive of one, optionally pinned with `#sha256=<hex>`.
+
+        Example:
+        ```python
+        model = keras_ssl.BYOL.from_preset("byol_convnet_mnist5k")
+        model.fit(more_images, epochs=5)
+        ```
+        """
+        return load_preset_model(preset, cls)
+
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """`keras.Model.save`, written to a temporary file beside `filepath`
+        then renamed onto it: a save that fails or is interrupted (e.g. in
+        `ModelCheckpoint`) leaves the previous file intact."""
+        if zipped is False or not can_write_atomically(
+            filepath, overwrite, (".keras", ".h5", ".hdf5")
+        ):
+            return super().save(filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+        with atomic_file(filepath) as temporary:
+            return super().save(temporary, zipped=zipped, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
+        """`keras.Model.save_weights`, atomically like `save` (e.g. for
+        `BackupAndRestore`); sharded saves are left to Keras."""
+        if max_shard_size is not None or not can_write_atomically(
+            filepath, overwrite, (".weights.h5",)
+        ):
+            return super().save_weights(
+                filepath, overwrite=overwrite, max_shard_size=max_shard_size
+            )
+        with atomic_file(filepath) as temporary:
+            return super().save_weights(temporary)
 
     # --- Serialization -----------------------------------------------------
 
