@@ -196,8 +196,9 @@ class ViewAugmentation(keras.layers.Layer):
             factor=(self.blur_probability, self.blur_probability),
             kernel_size=int(kernel),
             sigma=self.blur_sigma,
+            value_range=(0.0, 1.0),
+            dtype="float32",
             name="blur",
-            **{"value_range": (0.0, 1.0), "dtype": "float32"},
         )
         self.built = True
 
