@@ -38,7 +38,8 @@ def test_crop_of_the_whole_image_is_the_identity_and_a_half_stretches():
 
 def test_crop_boxes_follow_scale_and_ratio():
     crop = RandomResizedCrop(scale=(0.3, 0.6), ratio=(0.5, 2.0))
-    box = crop.get_random_transformation(np.zeros((2000, 8, 8, 1)), seed=keras.random.SeedGenerator(1))
+    seed = keras.random.SeedGenerator(1)
+    box = crop.get_random_transformation(np.zeros((2000, 8, 8, 1)), seed=seed)
     box = {k: np.asarray(v) for k, v in box.items()}
     area = box["width"] * box["height"]
     unclipped = (box["width"] < 1) & (box["height"] < 1)
@@ -93,7 +94,8 @@ def test_single_steps_do_what_they_say():
 
 def test_grayscale_images_skip_colour_steps():
     images = random_images(4, (16, 16, 1))
-    augmentation = ViewAugmentation(**dict(NOTHING, jitter_probability=1.0, brightness=0.0, contrast=0.0))
+    jitter_only = dict(NOTHING, jitter_probability=1.0, brightness=0.0, contrast=0.0)
+    augmentation = ViewAugmentation(**jitter_only)
     np.testing.assert_allclose(views(augmentation, images), images, atol=1e-6)
 
 
@@ -108,7 +110,10 @@ def test_make_view_takes_layers_and_callables():
     seed = keras.random.SeedGenerator(0)
     flipped = make_view(lambda x: keras.ops.flip(x, axis=2), images, seed)
     np.testing.assert_array_equal(np.asarray(flipped), images[:, :, ::-1])
-    noisy = make_view(lambda x, seed: x + keras.random.normal(keras.ops.shape(x), seed=seed), images, seed)
+    def add_noise(x, seed):
+        return x + keras.random.normal(keras.ops.shape(x), seed=seed)
+
+    noisy = make_view(add_noise, images, seed)
     assert not np.allclose(np.asarray(noisy), images)
     keras_layer = keras.layers.RandomFlip("horizontal", seed=1)
     assert make_view(keras_layer, images, seed).shape == images.shape

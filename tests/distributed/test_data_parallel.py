@@ -44,7 +44,8 @@ def test_two_replicas_match_one_device(method):
     assert result["max_weight_change"] > 1e-2  # the step did train
     assert result["max_weight_difference"] < 1e-4
     if method == "simclr":
-        assert result["replicated"]["contrastive_accuracy"] == result["single"]["contrastive_accuracy"]
+        accuracies = [result[run]["contrastive_accuracy"] for run in ("single", "replicated")]
+        assert accuracies[0] == accuracies[1]
     else:
         assert result["ema_step"] == 1  # counted once per global step
     if keras.backend.backend() == "tensorflow":

@@ -17,10 +17,9 @@ def test_two_minus_two_cosine_on_hand_made_vectors():
 def test_equals_normalized_squared_distance_on_random_vectors():
     rng = np.random.default_rng(0)
     q, z = rng.normal(size=(2, 6, 16))
-    expected = np.sum(
-        (q / np.linalg.norm(q, axis=1, keepdims=True) - z / np.linalg.norm(z, axis=1, keepdims=True)) ** 2,
-        axis=1,
-    )
+    unit_q = q / np.linalg.norm(q, axis=1, keepdims=True)
+    unit_z = z / np.linalg.norm(z, axis=1, keepdims=True)
+    expected = np.sum((unit_q - unit_z) ** 2, axis=1)
     np.testing.assert_allclose(np.asarray(byol_loss(z, q)), expected, rtol=1e-5)
 
 

@@ -70,7 +70,8 @@ def test_target_batch_norm_uses_batch_statistics():
     infer_mode = model.projector(model.encoder(images, training=False), training=False)
     np.testing.assert_allclose(target, np.asarray(train_mode), atol=1e-5)
     assert np.abs(target - np.asarray(infer_mode)).max() > 1e-2
-    changed = [np.abs(a - b).max() > 0 for a, b in zip(state_before, values(model.target_encoder_state))]
+    state_after = values(model.target_encoder_state)
+    changed = [np.abs(a - b).max() > 0 for a, b in zip(state_before, state_after)]
     assert any(changed)  # the target's moving statistics were updated
 
 
@@ -146,7 +147,9 @@ def test_backup_and_restore_continues_exactly(tmp_path):
     interrupted.compile()
     with pytest.raises(RuntimeError, match="interrupted"):
         interrupted.fit(
-            images, callbacks=[keras.callbacks.BackupAndRestore(backup), StopAfterFirstEpoch()], **fit
+            images,
+            callbacks=[keras.callbacks.BackupAndRestore(backup), StopAfterFirstEpoch()],
+            **fit,
         )
     resumed = make_model()
     resumed.compile()

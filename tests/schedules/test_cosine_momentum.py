@@ -25,7 +25,8 @@ def test_start_middle_end_and_after():
 
 
 def test_takes_tensors():
-    tau = cosine_momentum(keras.ops.convert_to_tensor(5, "int32"), keras.ops.convert_to_tensor(10, "int32"))
+    step, total = keras.ops.convert_to_tensor(5, "int32"), keras.ops.convert_to_tensor(10, "int32")
+    tau = cosine_momentum(step, total)
     np.testing.assert_allclose(float(tau), paper_tau(5, 10, 0.996), atol=1e-7)
 
 
