@@ -5,8 +5,10 @@ and measure it with a linear probe.
 """
 
 from keras_ssl import augment
+from keras_ssl import callbacks
 from keras_ssl import datasets
 from keras_ssl import encoders
+from keras_ssl import evaluation
 from keras_ssl import heads
 from keras_ssl import losses
 from keras_ssl import presets
@@ -30,8 +32,10 @@ __all__ = [
     "SimCLR",
     "__version__",
     "augment",
+    "callbacks",
     "datasets",
     "encoders",
+    "evaluation",
     "heads",
     "list_presets",
     "load_encoder",
