@@ -10,6 +10,7 @@ from keras_ssl.data import text_pipeline
 from keras_ssl.data.text_vocabulary import SPECIAL_TOKENS
 from keras_ssl.data.text_vocabulary import UNK
 from keras_ssl.data.text_vocabulary import check_vocabulary
+from keras_ssl.presets.preset_loading import encoder_from_preset
 from keras_ssl.serialization import keras_ssl_serializable
 
 # BERT initialises every weight from a normal truncated at 2 standard
@@ -274,6 +275,10 @@ class TextTransformer(keras.Model):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+    # `TextTransformer.from_preset(name)`: the pretrained encoder (with its
+    # vocabulary) of a masked-LM preset.
+    from_preset = classmethod(encoder_from_preset)
 
 
 def _check_sizes(

@@ -213,6 +213,13 @@ class MaskedLM(SSLModel):
             random_token_rate=self.random_token_rate,
         )
 
+    def save_preset_assets(self, directory):
+        # keras-nlp's tokenizer writes its vocabulary file, as in `.keras`.
+        self.encoder.tokenizer.save_assets(directory)
+
+    def load_preset_assets(self, directory):
+        self.encoder.tokenizer.load_assets(directory)
+
     def standardize_batch(self, data):
         return text_batch.standardize_text_batch(data)
 

@@ -73,6 +73,13 @@ class SSLModel(SSLTrainSteps, keras.Model):
         """The optimizer `compile()` uses when none is given."""
         return keras.optimizers.Adam(learning_rate=1e-3)
 
+    def save_preset_assets(self, directory):
+        """Write what the weights file cannot hold (e.g. a vocabulary) into
+        `directory`, a preset's `assets/`. Nothing by default."""
+
+    def load_preset_assets(self, directory):
+        """Read back what `save_preset_assets` wrote into `directory`."""
+
     def check_encoder(self):
         """Check the encoder on construction (images -> vectors by default)."""
         self.image_shape, self.feature_dim = image_encoder_shape(self.encoder)

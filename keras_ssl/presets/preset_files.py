@@ -7,7 +7,9 @@ A preset is a directory holding:
 - `model.weights.h5`: its weights (`model.save_weights`, no optimizer);
 - `metadata.json`: how it was made and what it measured, with the sha256 of
   `model.weights.h5` (see `preset_metadata.py`);
-- `README.md`: the card.
+- `README.md`: the card;
+- `assets/` (optional): what the weights cannot hold, e.g. a tokenizer's
+  vocabulary (`SSLModel.save_preset_assets` / `load_preset_assets`).
 
 `read_preset` checks all of it before anything is built: the files exist,
 both JSON files parse and have the expected shape, and the weights' sha256
@@ -26,6 +28,7 @@ CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.weights.h5"
 METADATA_FILE = "metadata.json"
 CARD_FILE = "README.md"
+ASSETS_DIRECTORY = "assets"
 PRESET_FILES = (CONFIG_FILE, WEIGHTS_FILE, METADATA_FILE, CARD_FILE)
 
 # Files loading needs (the card is for people).

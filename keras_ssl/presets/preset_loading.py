@@ -5,6 +5,7 @@ import os
 import keras
 
 from keras_ssl.presets.preset_error import PresetError
+from keras_ssl.presets.preset_files import ASSETS_DIRECTORY
 from keras_ssl.presets.preset_files import CONFIG_FILE
 from keras_ssl.presets.preset_files import LOCAL_REMEDY
 from keras_ssl.presets.preset_files import read_preset
@@ -91,6 +92,15 @@ def load_preset_model(preset, expected_class, compile=True):
             f"{verified.weights_path} does not fit the model of "
             f"{config_path}: {error}. {remedy}"
         ) from error
+    assets = os.path.join(directory, ASSETS_DIRECTORY)
+    if os.path.isdir(assets):
+        try:
+            model.load_preset_assets(assets)
+        except Exception as error:
+            raise PresetError(
+                f"{assets} could not be loaded into the model of "
+                f"{config_path}: {error}. {remedy}"
+            ) from error
     if compile:
         model.compile()
     return model

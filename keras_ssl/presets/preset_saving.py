@@ -9,9 +9,11 @@ import numpy as np
 
 from keras_ssl.presets.atomic_write import atomic_directory
 from keras_ssl.presets.preset_card import default_card
+from keras_ssl.presets.preset_files import ASSETS_DIRECTORY
 from keras_ssl.presets.preset_files import CARD_FILE
 from keras_ssl.presets.preset_files import CONFIG_FILE
 from keras_ssl.presets.preset_files import METADATA_FILE
+from keras_ssl.presets.preset_files import PRESET_FILES
 from keras_ssl.presets.preset_files import WEIGHTS_FILE
 from keras_ssl.presets.preset_files import file_sha256
 from keras_ssl.presets.preset_files import read_preset
@@ -79,7 +81,9 @@ def _write_text(path, text):
         file.write(text)
 
 
-def save_preset(model, directory, metadata, card=None, overwrite=False):
+def save_preset(
+    model, directory, metadata, card=None, overwrite=False, extra_files=None
+):
     """Write a trained SSL model as a preset directory, atomically.
 
     Everything is written into a hidden temporary directory beside
@@ -91,7 +95,8 @@ def save_preset(model, directory, metadata, card=None, overwrite=False):
     compile config), `model.weights.h5` (its weights, without optimizer
     state), `metadata.json` (`metadata` plus the derived keys: name,
     method, encoder, parameter counts, keras/keras_ssl versions, backend,
-    and the weights' sha256 and size) and `README.md` (the card).
+    and the weights' sha256 and size) `README.md` (the card) and, for models with them, `assets/` (e.g. a
+    tokenizer's vocabulary, written by `model.save_preset_assets`).
 
     Args:
         model: `keras_ssl.SSLModel`. The trained model (compiled or not).
@@ -107,6 +112,9 @@ def save_preset(model, directory, metadata, card=None, overwrite=False):
             metadata and returns the markdown.
         overwrite: bool. Replace an existing `directory` (the old one stays
             whole until the new one is complete).
+        extra_files: dict of file name -> str (text) or bytes, or None.
+            Files written beside the others (e.g. held-out data the metrics were measured
+            on), in the same atomic step.
 
     Returns:
         The complete metadata dict that was written.
@@ -132,6 +140,13 @@ def save_preset(model, directory, metadata, card=None, overwrite=False):
             f"save_preset takes a keras_ssl SSL model (with an .encoder); "
             f"got {type(model).__name__}."
         )
+    extra_files = dict(extra_files or {})
+    for file_name in extra_files:
+        if file_name in PRESET_FILES + (ASSETS_DIRECTORY,) or not _NAME.fullmatch(file_name):
+            raise ValueError(
+                f"save_preset: extra_files may not be named {file_name!r}; use "
+                f"a plain file name other than {', '.join(PRESET_FILES)}."
+            )
     metadata = check_given_metadata(metadata)
     directory = os.path.abspath(os.fspath(directory))
     name = os.path.basename(directory)
@@ -173,5 +188,16 @@ def save_preset(model, directory, metadata, card=None, overwrite=False):
             json.dumps(metadata, indent=2) + "\n",
         )
         _write_text(os.path.join(scratch, CARD_FILE), card)
+        for file_name, content in extra_files.items():
+            if isinstance(content, bytes):
+                with open(os.path.join(scratch, file_name), "wb") as file:
+                    file.write(content)
+            else:
+                _write_text(os.path.join(scratch, file_name), content)
+        assets = os.path.join(scratch, ASSETS_DIRECTORY)
+        os.mkdir(assets)
+        model.save_preset_assets(assets)
+        if not os.listdir(assets):
+            os.rmdir(assets)
         read_preset(scratch)
     return metadata
