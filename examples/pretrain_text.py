@@ -21,10 +21,9 @@ import argparse
 import time
 
 import keras
-import numpy as np
 
 import keras_ssl
-from keras_ssl.data.text_vocabulary import SPECIAL_TOKENS
+from keras_ssl.evaluation.masked_lm_metrics import most_frequent_token
 
 
 def parse_args():
@@ -43,23 +42,6 @@ def parse_args():
         args.epochs, args.train_texts, args.held_out = 1, 2000, 200
         args.vocabulary_size = 1000
     return args
-
-
-def held_out_targets(batches):
-    """Original ids at the selected positions of frozen masked batches."""
-    return np.concatenate(
-        [b["mask_ids"][b["mask_weights"] == 1] for b in batches.as_numpy_iterator()]
-    )
-
-
-def unigram_prediction(model, texts):
-    """The most frequent non-special token id of the tokenized `texts`."""
-    counts = np.zeros(model.encoder.vocabulary_size, "int64")
-    for start in range(0, len(texts), 4096):
-        ids = model.encoder.tokenize(texts[start:start + 4096])
-        counts += np.bincount(ids.ravel(), minlength=len(counts))
-    counts[: len(SPECIAL_TOKENS)] = 0
-    return int(counts.argmax())
 
 
 def main():
@@ -88,32 +70,30 @@ def main():
         f"{model.encoder.hidden_dim}, sequence length {args.sequence_length})."
     )
 
-    # The held-out masks are drawn once and cached, so every score below is
-    # on the same masked positions.
-    scored = model.prepare_inputs(held_out, batch_size=256).cache()
-    targets = held_out_targets(scored)
-    random_init = model.evaluate(scored, verbose=0, return_dict=True)
+    # The held-out masks are drawn once, so every score below is on the same
+    # masked positions.
+    scored = keras_ssl.evaluation.masked_lm_arrays(model, held_out)
+    random_init = keras_ssl.evaluation.masked_lm_metrics(model, scored)
 
     start = time.perf_counter()
     history = model.fit(train, epochs=args.epochs, batch_size=args.batch_size, verbose=2)
     train_seconds = time.perf_counter() - start
 
-    trained = model.evaluate(scored, verbose=0, return_dict=True)
-    unigram = unigram_prediction(model, train)
-    unigram_accuracy = float(np.mean(targets == unigram))
+    unigram = most_frequent_token(model, train)
+    trained = keras_ssl.evaluation.masked_lm_metrics(model, scored, unigram_token=unigram)
     token = model.tokenizer.id_to_token(unigram)
 
     print()
-    print(f"Masked-token accuracy on {len(targets):,} masked tokens of "
+    print(f"Masked-token accuracy on {trained['masked_tokens']:,} masked tokens of "
           f"{len(held_out):,} held-out passages:")
     rows = [
-        (f"unigram baseline (always {token!r})", unigram_accuracy),
+        (f"unigram baseline (always {token!r})", trained["unigram_accuracy"]),
         ("random-init model", random_init["masked_token_accuracy"]),
         (f"MaskedLM after {args.epochs} epoch(s)", trained["masked_token_accuracy"]),
     ]
     for label, accuracy in rows:
         print(f"  {label:<36} {accuracy:.4f}")
-    print(f"  (trained: held-out loss {trained['loss']:.3f}, last-epoch training "
+    print(f"  (trained: held-out loss {trained['masked_token_loss']:.3f}, last-epoch training "
           f"accuracy {history.history['masked_token_accuracy'][-1]:.4f})")
     print(f"Training time: {train_seconds:.0f} s for {args.epochs} epoch(s) "
           f"(+ {vocabulary_seconds:.0f} s learning the vocabulary).")

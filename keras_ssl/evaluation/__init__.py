@@ -13,6 +13,9 @@ from keras_ssl.evaluation.knn import knn_accuracy
 from keras_ssl.evaluation.knn import knn_predict
 from keras_ssl.evaluation.label_efficiency import label_efficiency
 from keras_ssl.evaluation.linear_probe import linear_probe
+from keras_ssl.evaluation.masked_lm_metrics import masked_lm_arrays
+from keras_ssl.evaluation.masked_lm_metrics import masked_lm_metrics
+from keras_ssl.evaluation.mnist5k_protocol import mnist5k_metrics
 
 __all__ = [
     "embedding_std",
@@ -22,4 +25,7 @@ __all__ = [
     "label_efficiency",
     "labeled_features",
     "linear_probe",
+    "masked_lm_arrays",
+    "masked_lm_metrics",
+    "mnist5k_metrics",
 ]

@@ -1,4 +1,5 @@
 import itertools
+import os
 
 import keras
 import numpy as np
@@ -275,3 +276,53 @@ def test_cli_pretrains_on_a_text_file(tmp_path, capsys):
     assert len(model.tokenizer.get_vocabulary()) <= 80
     assert main(["pretrain", "mlm", "--data", "mnist5k"]) == 2
     assert "is not text" in capsys.readouterr().err
+
+
+def test_preset_round_trip_keeps_vocabulary_and_scores(trained, vocabulary, tmp_path):
+    model, _, _ = trained
+    masked = keras_ssl.evaluation.masked_lm_arrays(model, HELD_OUT * 4)
+    assert masked["masked_token_ids"].shape == (len(HELD_OUT) * 4, 16)
+    unigram = 7
+    scores = keras_ssl.evaluation.masked_lm_metrics(model, masked, unigram_token=unigram)
+    targets = masked["mask_ids"][masked["mask_weights"] == 1]
+    assert scores["masked_tokens"] == len(targets) > 50
+    assert scores["unigram_accuracy"] == round(float(np.mean(targets == unigram)), 4)
+    directory = str(tmp_path / "tiny_mlm")
+    keras_ssl.presets.save_preset(
+        model,
+        directory,
+        {
+            "data": "made-up sentences", "split": "train", "epochs": 5,
+            "batch_size": 32, "seed": 0, "headline_metric": "masked_token_accuracy",
+            "metrics": {"masked_token_accuracy": scores["masked_token_accuracy"]},
+        },
+        extra_files={"heldout.txt": "\n".join(HELD_OUT), "raw.bin": b"\x00\x01"},
+    )
+    assert sorted(os.listdir(directory)) == [
+        "README.md", "assets", "config.json", "heldout.txt", "metadata.json",
+        "model.weights.h5", "raw.bin",
+    ]
+    with open(os.path.join(directory, "raw.bin"), "rb") as file:
+        assert file.read() == b"\x00\x01"
+    restored = keras_ssl.MaskedLM.from_preset(directory)
+    assert restored.tokenizer.get_vocabulary() == vocabulary
+    new_texts = ["the miller sings at the market .", "a horse reads wine"]
+    np.testing.assert_allclose(
+        restored.encoder.predict(new_texts, verbose=0),
+        model.encoder.predict(new_texts, verbose=0),
+        atol=1e-6,
+    )
+    again = keras_ssl.evaluation.masked_lm_metrics(restored, masked, unigram_token=unigram)
+    assert again == scores
+    encoder = keras_ssl.encoders.TextTransformer.from_preset(directory)
+    np.testing.assert_array_equal(encoder.tokenize(new_texts), model.encoder.tokenize(new_texts))
+
+
+def test_preset_extra_files_may_not_replace_preset_files(trained, tmp_path):
+    model, _, _ = trained
+    with pytest.raises(ValueError, match="extra_files may not be named 'config.json'"):
+        keras_ssl.presets.save_preset(
+            model, str(tmp_path / "p"), {}, extra_files={"config.json": "{}"}
+        )
+    with pytest.raises(ValueError, match="lack"):
+        keras_ssl.evaluation.masked_lm_metrics(model, {"token_ids": np.zeros((1, 16))})
