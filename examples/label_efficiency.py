@@ -1,7 +1,9 @@
 """Label efficiency: probe accuracy with 1, 10, 100 labels per class and all.
 
-Every available image method pretrains the same ConvNet on the 4,000
-unlabelled mnist5k training digits. Each encoder is then frozen and probed
+Each image method's ConvNet comes from its zoo preset (pretrained on the
+4,000 unlabelled mnist5k training digits by `zoo/recipes/`), or with
+`--pretrain` is pretrained here for `--epochs`. Each encoder is then frozen
+and probed
 on the 1,000 test digits with a linear probe and weighted kNN trained on
 labelled subsets of the training digits (`keras_ssl.evaluation.
 label_efficiency`: `per_class_subset` with seeds 0, 1, ... averaged over
@@ -12,7 +14,8 @@ labelled subset (its own softmax head's test accuracy).
 Writes a markdown table (`--output-dir`/label_efficiency.md) and a plot
 (label_efficiency.png).
 
-    python examples/label_efficiency.py                    # the full run
+    python examples/label_efficiency.py                    # the zoo's encoders
+    python examples/label_efficiency.py --pretrain         # pretrain each here
     python examples/label_efficiency.py --quick            # a smoke test
 """
 
@@ -31,25 +34,35 @@ from keras_ssl.evaluation import label_efficiency
 # Rows drawn dashed in the plot.
 BASELINES = ("raw pixels", "random-init ConvNet", "supervised from scratch")
 
-# Image methods in table order; those not in this version are skipped.
+# Image methods in table order, with their zoo presets.
 METHODS = ("ConvAutoencoder", "RotationPrediction", "SimCLR", "BYOL")
+PRESETS = {
+    "ConvAutoencoder": "autoencoder_convnet_mnist5k",
+    "RotationPrediction": "rotation_convnet_mnist5k",
+    "SimCLR": "simclr_convnet_mnist5k",
+    "BYOL": "byol_convnet_mnist5k",
+}
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=30, help="pretraining epochs per method")
+    parser.add_argument(
+        "--pretrain", action="store_true",
+        help="pretrain each method here instead of loading its zoo preset",
+    )
+    parser.add_argument("--epochs", type=int, default=30, help="with --pretrain: epochs per method")
     parser.add_argument("--batch-size", type=int, default=256, help="pretraining batch size")
     parser.add_argument(
         "--methods", default=",".join(METHODS), help="comma-separated method classes"
     )
     parser.add_argument("--labels-per-class", default="1,10,100,all")
     parser.add_argument(
-        "--draws", type=int, default=3, help="labelled subsets per budget (except all)"
+        "--draws", type=int, default=5, help="labelled subsets per budget (except all)"
     )
     parser.add_argument("--probe-epochs", type=int, default=100)
     parser.add_argument("--k", type=int, default=20, help="kNN neighbours")
     parser.add_argument(
-        "--supervised-steps", type=int, default=1000,
+        "--supervised-steps", type=int, default=500,
         help="optimizer steps of each supervised-from-scratch run",
     )
     parser.add_argument("--seed", type=int, default=0)
@@ -61,6 +74,7 @@ def parse_args():
     )
     args = parser.parse_args()
     if args.quick:
+        args.pretrain = True
         args.epochs, args.draws, args.probe_epochs, args.supervised_steps = 1, 1, 5, 20
     args.budgets = tuple(
         item if item == "all" else int(item) for item in args.labels_per_class.split(",")
@@ -201,21 +215,22 @@ def main():
     keras.utils.set_random_seed(args.seed)
     results["random-init ConvNet"] = label_efficiency(conv_net(), train, test, **probe_settings)
     for name in args.methods.split(","):
-        if not hasattr(keras_ssl, name):
-            print(f"Skipping {name}: not in this version of keras_ssl.")
-            continue
-        print(f"Pretraining {name} for {args.epochs} epochs ...")
-        encoder, seconds[name] = pretrained_encoder(name, train[0], args)
-        results[f"{name} ({args.epochs} ep)"] = label_efficiency(
-            encoder, train, test, **probe_settings
-        )
+        if args.pretrain:
+            print(f"Pretraining {name} for {args.epochs} epochs ...")
+            encoder, seconds[name] = pretrained_encoder(name, train[0], args)
+            label = f"{name} ({args.epochs} ep)"
+        else:
+            encoder = keras_ssl.load_encoder(PRESETS[name])
+            label = f"{name} (`{PRESETS[name]}`)"
+        results[label] = label_efficiency(encoder, train, test, **probe_settings)
     print("Training the supervised-from-scratch baseline ...")
     results["supervised from scratch"] = supervised_rows(train, test, args)
 
     os.makedirs(args.output_dir, exist_ok=True)
-    command = "python examples/label_efficiency.py " + " ".join(
+    command = "python examples/label_efficiency.py " + "--pretrain " * args.pretrain + " ".join(
         f"--{key.replace('_', '-')} {value}" for key, value in (
-            ("epochs", args.epochs), ("batch_size", args.batch_size), ("draws", args.draws),
+            *((("epochs", args.epochs), ("batch_size", args.batch_size)) if args.pretrain else ()),
+            ("draws", args.draws),
             ("probe_epochs", args.probe_epochs), ("k", args.k),
             ("supervised_steps", args.supervised_steps), ("seed", args.seed),
             ("methods", args.methods), ("labels_per_class", args.labels_per_class),
@@ -227,13 +242,16 @@ def main():
         f"Test accuracy (%) on the 1,000 mnist5k test digits with labelled subsets of "
         f"the 4,000 training digits (`per_class_subset`, {draws_text(args)}). "
         f"Every encoder is the default `ConvNet` (128-d); methods pretrain it on the "
-        f"4,000 unlabelled training digits. Backend {keras.backend.backend()}; "
+        f"4,000 unlabelled training digits "
+        f"({'here' if args.pretrain else 'the zoo presets, made by zoo/recipes/'}). "
+        f"Backend {keras.backend.backend()}; "
         f"made by `{command}`.",
         "## Linear probe (supervised row: the ConvNet trained end to end with the labels)",
         markdown(results, "probe_accuracy", args, train_size),
         f"## Weighted kNN (k={args.k}, cosine, temperature 0.07)",
         markdown(results, "knn_accuracy", args, train_size),
-        "Pretraining time (s): " + ", ".join(f"{n} {s:.0f}" for n, s in seconds.items()),
+        ("Pretraining time (s): " + ", ".join(f"{n} {s:.0f}" for n, s in seconds.items()))
+        if seconds else "Pretraining times: see each preset's card.",
         "![label efficiency](label_efficiency.png)",
     ]) + "\n"
     table_path = os.path.join(args.output_dir, "label_efficiency.md")

@@ -1,0 +1,88 @@
+"""Every shipped preset loads, verifies, and measures what its card says.
+
+Runs on every backend CI tests: the weights' sha256 is checked, each image
+preset's probe accuracy on mnist5k's test split (10 labels per class and
+all labels) is recomputed with the recipes' protocol, and the masked-LM
+preset's masked-token accuracy on its shipped held-out positions.
+"""
+
+import os
+
+import numpy as np
+import pytest
+
+import keras_ssl
+from keras_ssl.presets.preset_files import read_preset
+from keras_ssl.presets.registry import shipped_presets
+
+# Points of accuracy a recomputed figure may differ from the card by
+# (float rounding differs between backends and machines).
+TOLERANCE = 0.005
+
+EXPECTED_METHODS = {"ConvAutoencoder", "RotationPrediction", "SimCLR", "BYOL", "MaskedLM"}
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+PRESETS = sorted(shipped_presets())
+
+
+def metadata(name):
+    return read_preset(shipped_presets()[name]).metadata
+
+
+def test_every_method_has_a_preset_and_the_zoo_is_small():
+    methods = {metadata(name)["method"] for name in PRESETS}
+    assert methods >= EXPECTED_METHODS
+    total = sum(
+        os.path.getsize(os.path.join(root, file))
+        for name in PRESETS
+        for root, _, files in os.walk(shipped_presets()[name])
+        for file in files
+    )
+    assert total < 30 * 2**20
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_the_card_shows_the_metadata_figures(name):
+    with open(os.path.join(shipped_presets()[name], "README.md"), encoding="utf-8") as file:
+        card = file.read()
+    for value in metadata(name)["metrics"].values():
+        assert f"{value:.4g}" in card
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_the_readme_zoo_table_matches_the_preset(name):
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as file:
+        rows = [line for line in file if line.startswith(f"| `{name}` |")]
+    assert len(rows) == 1, f"README.md has no zoo table row for {name}"
+    metrics = metadata(name)["metrics"]
+    for key in ("probe_accuracy_10_per_class", "probe_accuracy_all", "masked_token_accuracy"):
+        if key in metrics:
+            assert f"{100 * metrics[key]:.1f}%" in rows[0]
+
+
+@pytest.mark.parametrize("name", PRESETS)
+def test_the_preset_reproduces_its_metrics(name):
+    stored = metadata(name)
+    method = getattr(keras_ssl, stored["method"])
+    model = method.from_preset(name)
+    if stored["method"] == "MaskedLM":
+        path = os.path.join(shipped_presets()[name], "heldout_masked.npz")
+        with np.load(path) as arrays:
+            measured = keras_ssl.evaluation.masked_lm_metrics(model, dict(arrays))
+        keys = ["masked_token_accuracy"]
+    else:
+        encoder = keras_ssl.load_encoder(name)
+        np.testing.assert_array_equal(
+            encoder.get_weights()[0], model.encoder.get_weights()[0]
+        )
+        measured = keras_ssl.evaluation.mnist5k_metrics(
+            encoder, labels_per_class=(10, "all")
+        )
+        keys = ["probe_accuracy_10_per_class", "probe_accuracy_all"]
+    for key in keys:
+        assert abs(measured[key] - stored["metrics"][key]) <= TOLERANCE, (
+            key,
+            measured[key],
+            stored["metrics"][key],
+        )

@@ -1,0 +1,31 @@
+"""Recipe of the `byol_convnet_mnist5k` preset.
+
+BYOL (tau from 0.99 to 1 on the cosine schedule) on the default ConvNet,
+pretrained on the 4,000 unlabelled digits of mnist5k's train split with the
+grayscale digit views; measured by `keras_ssl.evaluation.mnist5k_metrics`.
+
+    python zoo/recipes/byol_convnet_mnist5k.py
+"""
+
+import recipe_tools
+
+import keras_ssl
+
+
+def build_model(seed):
+    encoder = keras_ssl.encoders.ConvNet(input_shape=(28, 28, 1))
+    return keras_ssl.BYOL(encoder=encoder, tau_base=0.99, seed=seed)
+
+
+if __name__ == "__main__":
+    recipe_tools.image_recipe(
+        "byol_convnet_mnist5k",
+        build_model,
+        optimizer=recipe_tools.cosine_adam(2e-3, weight_decay=1e-4),
+        epochs=60,
+        batch_size=256,
+        description=(
+            "BYOL on the default keras_ssl ConvNet (139,808 weights), "
+            "pretrained on mnist5k's 4,000 training digits without labels."
+        ),
+    )

@@ -1,0 +1,34 @@
+"""Recipe of the `rotation_convnet_mnist5k` preset.
+
+RotNet-style rotation prediction (0/90/180/270 degrees, a 2-hidden-layer
+head) on the default ConvNet, pretrained on the 4,000 unlabelled digits of
+mnist5k's train split; measured by `keras_ssl.evaluation.mnist5k_metrics`.
+
+    python zoo/recipes/rotation_convnet_mnist5k.py
+"""
+
+import recipe_tools
+
+import keras_ssl
+
+
+def build_model(seed):
+    encoder = keras_ssl.encoders.ConvNet(input_shape=(28, 28, 1))
+    return keras_ssl.RotationPrediction(
+        encoder=encoder, head_hidden_units=(512, 512), seed=seed
+    )
+
+
+if __name__ == "__main__":
+    recipe_tools.image_recipe(
+        "rotation_convnet_mnist5k",
+        build_model,
+        optimizer=recipe_tools.cosine_adam(2e-3),
+        epochs=30,
+        batch_size=128,
+        description=(
+            "Rotation prediction on the default keras_ssl ConvNet (139,808 "
+            "weights), pretrained on mnist5k's 4,000 training digits without "
+            "labels."
+        ),
+    )
