@@ -21,13 +21,23 @@ def default_card(metadata):
         f"| method | {metadata['method']} |",
         f"| encoder | {metadata['encoder']} ({metadata['encoder_parameters']:,} "
         f"weights; {metadata['parameters']:,} in the whole model) |",
-        f"| training data | {metadata['data']}, {metadata['split']} split |",
+        f"| training data | {metadata['data']} |",
+        f"| split | {metadata['split']} |",
         f"| epochs / batch size / seed | {metadata['epochs']} / "
         f"{metadata['batch_size']} / {metadata['seed']} |",
         f"| made with | keras {metadata['keras_version']}, keras_ssl "
         f"{metadata['keras_ssl_version']}, {metadata['backend']} backend |",
         f"| model.weights.h5 | {metadata['weights_bytes']:,} bytes, sha256 "
         f"`{metadata['weights_sha256']}` |",
+    ]
+    if metadata.get("recipe"):
+        lines.append(f"| made by | `{metadata['recipe']}` |")
+    if metadata.get("train_seconds") is not None:
+        where = f" on {metadata['hardware']}" if metadata.get("hardware") else ""
+        lines.append(f"| training time | {metadata['train_seconds']:,} s{where} |")
+    if metadata.get("evaluation"):
+        lines.append(f"| evaluation | {metadata['evaluation']} |")
+    lines += [
         "",
         "## Metrics",
         "",

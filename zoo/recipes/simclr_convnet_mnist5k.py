@@ -22,7 +22,7 @@ if __name__ == "__main__":
         "simclr_convnet_mnist5k",
         build_model,
         optimizer=recipe_tools.cosine_adam(2e-3, weight_decay=1e-4),
-        epochs=100,
+        epochs=200,
         batch_size=256,
         description=(
             "SimCLR on the default keras_ssl ConvNet (139,808 weights), "
