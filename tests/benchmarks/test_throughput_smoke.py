@@ -19,6 +19,10 @@ def test_quick_benchmark_measures_every_mode_of_a_row(tmp_path):
             "--backends", keras.backend.backend(), "--json", results_path,
         ],
         capture_output=True, text=True, cwd=ROOT, timeout=600,
+        # The checkout's keras_ssl, installed or not.
+        env=dict(os.environ, PYTHONPATH=os.pathsep.join(
+            [ROOT] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+        )),
     )
     assert process.returncode == 0, process.stderr[-2000:]
     with open(results_path) as file:
