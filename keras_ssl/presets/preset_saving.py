@@ -95,8 +95,9 @@ def save_preset(
     compile config), `model.weights.h5` (its weights, without optimizer
     state), `metadata.json` (`metadata` plus the derived keys: name,
     method, encoder, parameter counts, keras/keras_ssl versions, backend,
-    and the weights' sha256 and size) `README.md` (the card) and, for models with them, `assets/` (e.g. a
-    tokenizer's vocabulary, written by `model.save_preset_assets`).
+    and the weights' sha256 and size), `README.md` (the card) and, for
+    models that have one, `assets/` (e.g. a tokenizer's vocabulary, written
+    by `model.save_preset_assets`).
 
     Args:
         model: `keras_ssl.SSLModel`. The trained model (compiled or not).
@@ -113,8 +114,8 @@ def save_preset(
         overwrite: bool. Replace an existing `directory` (the old one stays
             whole until the new one is complete).
         extra_files: dict of file name -> str (text) or bytes, or None.
-            Files written beside the others (e.g. held-out data the metrics were measured
-            on), in the same atomic step.
+            Files written beside the others (e.g. held-out data the metrics
+            were measured on), in the same atomic step.
 
     Returns:
         The complete metadata dict that was written.
