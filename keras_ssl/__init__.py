@@ -10,6 +10,7 @@ from keras_ssl import datasets
 from keras_ssl import encoders
 from keras_ssl import evaluation
 from keras_ssl import heads
+from keras_ssl import layers
 from keras_ssl import losses
 from keras_ssl import presets
 from keras_ssl import schedules
@@ -37,6 +38,7 @@ __all__ = [
     "encoders",
     "evaluation",
     "heads",
+    "layers",
     "list_presets",
     "load_encoder",
     "losses",

@@ -3,6 +3,7 @@
 import keras
 from keras import layers
 
+from keras_ssl.layers import BatchNormalization
 from keras_ssl.presets.preset_loading import encoder_from_preset
 from keras_ssl.serialization import keras_ssl_serializable
 
@@ -65,7 +66,7 @@ class ConvNet(keras.Model):
                 x = layers.Conv2D(
                     width, 3, padding="same", use_bias=False, name=prefix
                 )(x)
-                x = layers.BatchNormalization(
+                x = BatchNormalization(
                     momentum=batch_norm_momentum, name=f"{prefix}_bn"
                 )(x)
                 x = layers.ReLU(name=f"{prefix}_relu")(x)

@@ -3,6 +3,7 @@
 import keras
 from keras import layers
 
+from keras_ssl.layers import BatchNormalization
 from keras_ssl.presets.preset_loading import encoder_from_preset
 from keras_ssl.serialization import keras_ssl_serializable
 
@@ -16,7 +17,7 @@ def _conv_bn(x, filters, kernel_size, strides, name, momentum, relu=True):
         use_bias=False,
         name=f"{name}_conv",
     )(x)
-    x = layers.BatchNormalization(momentum=momentum, name=f"{name}_bn")(x)
+    x = BatchNormalization(momentum=momentum, name=f"{name}_bn")(x)
     if relu:
         x = layers.ReLU(name=f"{name}_relu")(x)
     return x

@@ -5,6 +5,7 @@ import math
 import keras
 from keras import layers
 
+from keras_ssl.layers import BatchNormalization
 from keras_ssl.serialization import keras_ssl_serializable
 
 
@@ -58,7 +59,7 @@ class ConvDecoder(keras.Model):
             start[0] * start[1] * stage_filters[0][0], use_bias=False,
             name="project",
         )(inputs)
-        x = layers.BatchNormalization(momentum=0.9, name="project_bn")(x)
+        x = BatchNormalization(momentum=0.9, name="project_bn")(x)
         x = layers.ReLU(name="project_relu")(x)
         x = layers.Reshape(start + (stage_filters[0][0],), name="reshape")(x)
         for stage, filters in enumerate(stage_filters):
@@ -69,7 +70,7 @@ class ConvDecoder(keras.Model):
                 x = layers.Conv2D(
                     width_, 3, padding="same", use_bias=False, name=prefix
                 )(x)
-                x = layers.BatchNormalization(momentum=0.9, name=f"{prefix}_bn")(x)
+                x = BatchNormalization(momentum=0.9, name=f"{prefix}_bn")(x)
                 x = layers.ReLU(name=f"{prefix}_relu")(x)
         extra_h, extra_w = start[0] * scale - height, start[1] * scale - width
         if extra_h or extra_w:

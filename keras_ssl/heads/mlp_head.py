@@ -3,6 +3,7 @@
 import keras
 from keras import layers
 
+from keras_ssl.layers import BatchNormalization
 from keras_ssl.serialization import keras_ssl_serializable
 
 
@@ -40,7 +41,7 @@ class MLPHead(keras.layers.Layer):
             if batch_norm:
                 # Momentum 0.9: PyTorch's convention, as in the SSL papers' code.
                 block.append(
-                    layers.BatchNormalization(momentum=0.9, name=f"bn{index}")
+                    BatchNormalization(momentum=0.9, name=f"bn{index}")
                 )
             if activation is not None:
                 block.append(layers.Activation(activation, name=f"act{index}"))
