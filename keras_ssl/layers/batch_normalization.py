@@ -1,4 +1,4 @@
-"""Keras's BatchNormalization, with a fused training kernel on TensorFlow."""
+"""Keras's BatchNormalization, with a fused training kernel on TF and torch."""
 
 import keras
 
@@ -8,15 +8,16 @@ from keras_ssl.serialization import keras_ssl_serializable
 
 @keras_ssl_serializable
 class BatchNormalization(keras.layers.BatchNormalization):
-    """`keras.layers.BatchNormalization` that trains faster on TensorFlow.
+    """`keras.layers.BatchNormalization` that trains faster on TF and torch.
 
     Same arguments, weights, outputs and moving statistics as Keras's layer
     (it is a subclass, so weights and presets load either way). In training
-    on the TensorFlow backend, for channels-last inputs of rank 2 or 4, the
-    batch statistics and the normalization run in TensorFlow's fused kernel
-    instead of Keras's separate ops; this is what makes keras_ssl's
-    encoders and heads train about 1.3x faster on a CPU (see
-    BENCHMARKS.md). Everywhere else (other backends, inference, masks,
+    on the TensorFlow and PyTorch backends, for float32 channels-last inputs
+    of rank 2 or 4, the batch statistics and the normalization run in the
+    framework's fused kernel instead of Keras's separate ops; on a CPU this
+    makes keras_ssl's SimCLR and BYOL steps on the small ConvNet about 1.4x
+    faster on TensorFlow (see BENCHMARKS.md). Everywhere else (JAX, whose
+    XLA fuses Keras's ops itself, inference, mixed precision, masks,
     `synchronized=True`, `renorm=True`, other axes or ranks) it is Keras's
     layer unchanged.
 

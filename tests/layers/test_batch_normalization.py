@@ -66,25 +66,37 @@ def test_training_matches_the_reference_formula_and_keras(shape):
     )
 
 
-@pytest.mark.skipif(
-    keras.backend.backend() != "tensorflow", reason="gradients via tf.GradientTape"
-)
-@pytest.mark.parametrize("shape", SHAPES)
-def test_gradients_match_keras(shape):
-    import tensorflow as tf
+def gradients(layer, x, weights):
+    """d loss / d (inputs, gamma, beta) of one training call, for
+    loss = sum(outputs ** 2 * weights), on the TensorFlow or torch backend."""
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
 
-    x = tf.constant(inputs(shape))
-    weights = tf.constant(inputs(shape, seed=1))
-    gradients = []
-    for layer in pair(shape, momentum=0.9):
+        x = tf.constant(x)
         with tf.GradientTape() as tape:
             tape.watch(x)
             loss = tf.reduce_sum(tf.square(layer(x, training=True)) * weights)
-        gradients.append(tape.gradient(loss, [x, layer.gamma, layer.beta]))
-    for keras_gradient, fused_gradient in zip(*gradients):
-        np.testing.assert_allclose(
-            fused_gradient.numpy(), keras_gradient.numpy(), rtol=1e-4, atol=1e-4
-        )
+        found = tape.gradient(loss, [x, layer.gamma, layer.beta])
+        return [keras.ops.convert_to_numpy(g) for g in found]
+    import torch
+
+    x = torch.tensor(x, requires_grad=True)
+    loss = torch.sum(layer(x, training=True) ** 2 * torch.tensor(weights))
+    loss.backward()
+    found = [x.grad, layer.gamma.value.grad, layer.beta.value.grad]
+    return [g.detach().numpy() for g in found]
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() == "jax", reason="no fused kernel on JAX"
+)
+@pytest.mark.parametrize("shape", SHAPES)
+def test_gradients_match_keras(shape):
+    x, weights = inputs(shape), inputs(shape, seed=1)
+    reference, layer = pair(shape, momentum=0.9)
+    expected = gradients(reference, x, weights)
+    for fused_gradient, keras_gradient in zip(gradients(layer, x, weights), expected):
+        np.testing.assert_allclose(fused_gradient, keras_gradient, rtol=1e-4, atol=1e-4)
 
 
 def test_the_fused_kernel_runs_only_where_it_exists(monkeypatch):
@@ -99,16 +111,16 @@ def test_the_fused_kernel_runs_only_where_it_exists(monkeypatch):
     monkeypatch.setattr(batch_normalization, "fused_batch_norm_training", counting)
     layer = keras_ssl.layers.BatchNormalization()
     layer(inputs((4, 3, 3, 2)), training=True)
-    on_tensorflow = keras.backend.backend() == "tensorflow"
-    assert calls == [on_tensorflow]
+    fused_backend = keras.backend.backend() in ("tensorflow", "torch")
+    assert calls == [fused_backend]
     # Inference, other ranks and synchronized layers never try it.
     layer(inputs((4, 3, 3, 2)), training=False)
     keras_ssl.layers.BatchNormalization()(inputs((4, 3, 2)), training=True)
-    if on_tensorflow:  # synchronized=True exists on TensorFlow only
+    if keras.backend.backend() == "tensorflow":  # synchronized: TF only
         keras_ssl.layers.BatchNormalization(synchronized=True)(
             inputs((4, 2)), training=True
         )
-    assert calls == [on_tensorflow]
+    assert calls == [fused_backend]
 
 
 def test_without_center_and_scale():

@@ -12,6 +12,8 @@ from test_case import run_model_saving_test
 from test_case import run_serialization_test
 from test_case import tiny_conv_net
 
+to_numpy = keras.ops.convert_to_numpy
+
 
 def make_model(**kwargs):
     keras.utils.set_random_seed(0)  # same initial weights at every call
@@ -65,11 +67,11 @@ def test_target_batch_norm_uses_batch_statistics():
     model = make_model()
     images = keras.ops.convert_to_tensor(random_images(8))
     state_before = values(model.target_encoder_state)
-    target = np.asarray(model.target_projections(images, training=True))
+    target = to_numpy(model.target_projections(images, training=True))
     train_mode = model.projector(model.encoder(images, training=True), training=True)
     infer_mode = model.projector(model.encoder(images, training=False), training=False)
-    np.testing.assert_allclose(target, np.asarray(train_mode), atol=1e-5)
-    assert np.abs(target - np.asarray(infer_mode)).max() > 1e-2
+    np.testing.assert_allclose(target, to_numpy(train_mode), atol=1e-5)
+    assert np.abs(target - to_numpy(infer_mode)).max() > 1e-2
     state_after = values(model.target_encoder_state)
     changed = [np.abs(a - b).max() > 0 for a, b in zip(state_before, state_after)]
     assert any(changed)  # the target's moving statistics were updated
@@ -82,8 +84,8 @@ def test_loss_is_the_symmetric_byol_loss():
     images = random_images(6)
     logs = model.evaluate(images, batch_size=6, verbose=0, return_dict=True)
     views = np.concatenate([images, images[:, :, ::-1]])
-    p = np.asarray(model.predictor(model.projector(model.encoder(views))), "float64")
-    z = np.asarray(model.target_projections(views, training=False), "float64")
+    p = to_numpy(model.predictor(model.projector(model.encoder(views)))).astype("float64")
+    z = to_numpy(model.target_projections(views, training=False)).astype("float64")
     p /= np.linalg.norm(p, axis=1, keepdims=True)
     z /= np.linalg.norm(z, axis=1, keepdims=True)
     swapped = np.concatenate([z[6:], z[:6]])
