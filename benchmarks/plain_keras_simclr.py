@@ -4,8 +4,9 @@ The performance issue's calibration: a SimCLR train step written directly
 in Keras (functional ConvNet, `Dense`/`BatchNormalization` head, NT-Xent as
 cross-entropy over the 2N x 2N similarity matrix, a `GradientTape` train
 step, SGD lr 0.06 momentum 0.9), on the TensorFlow backend, random views.
-Measured back to back with `throughput.py`'s compute-only rows, it shows
-how far keras_ssl's step is from what a Keras user would write by hand.
+`throughput.py` runs it in the SimCLR ConvNet worker, taking turns with
+keras_ssl's step, to show how far keras_ssl's step is from what a Keras user
+would write by hand.
 
     KERAS_BACKEND=tensorflow python benchmarks/plain_keras_simclr.py
 """

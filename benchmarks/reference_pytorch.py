@@ -9,10 +9,18 @@ inputs, two pre-made views, no augmentation, SGD (lr 0.06, momentum 0.9),
 
 Usage:
     python benchmarks/reference_pytorch.py [--rows simclr_convnet,...]
+    python benchmarks/reference_pytorch.py --serve simclr_convnet
+
+`--serve ROW` is how `throughput.py` runs the reference next to keras_ssl:
+it builds the row's step, warms it up (3 steps or 2 epochs), prints `ready <images per epoch>`,
+then times one epoch (the row's steps) for every `epoch` line read from
+stdin, printing its seconds, until stdin closes. A separate process keeps
+the two frameworks' thread pools and allocators apart.
 """
 
 import argparse
 import copy
+import sys
 import time
 
 import torch
@@ -133,10 +141,10 @@ def make_step(method, encoder_name, shape):
 
 
 def measure(row):
-    """`(median, best)` images/s over the timed runs, after warm-up steps
-    (two, or one for the slow ResNet-18 rows)."""
+    """`(median, best)` images/s over the timed runs, after the warm-up
+    steps of `serve` (3 steps, or 2 epochs)."""
     method, encoder_name, shape, batch, steps, runs = ROWS[row]
-    warmup = 2 if steps > 1 else 1
+    warmup = max(3, 2 * steps)
     torch.manual_seed(0)
     step = make_step(method, encoder_name, shape)
     x1, x2 = torch.rand(batch, *shape), torch.rand(batch, *shape)
@@ -152,12 +160,35 @@ def measure(row):
     return batch * steps / seconds[len(seconds) // 2], batch * steps / seconds[0]
 
 
+def serve(row):
+    """Time one epoch of `row` per `epoch` line on stdin (see the docstring)."""
+    method, encoder_name, shape, batch, steps, _ = ROWS[row]
+    torch.manual_seed(0)
+    step = make_step(method, encoder_name, shape)
+    x1, x2 = torch.rand(batch, *shape), torch.rand(batch, *shape)
+    # Warm-up: PyTorch's first ResNet-18 steps run ~1.3x slower than later
+    # ones, so 3 steps for the 1-step rows, two epochs for the others.
+    for _ in range(max(3, 2 * steps)):
+        step(x1, x2)
+    print(f"ready {batch * steps}", flush=True)
+    for line in sys.stdin:
+        if line.strip() != "epoch":
+            break
+        started = time.perf_counter()
+        for _ in range(steps):
+            step(x1, x2)
+        print(f"{time.perf_counter() - started:.6f}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", default=",".join(ROWS))
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--serve", default=None, help="a row to serve epochs of")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    if args.serve:
+        return serve(args.serve)
     print(f"PyTorch {torch.__version__}, {args.threads} threads")
     print("| configuration | images/s (median) | best run |\n|---|---|---|")
     for row in args.rows.split(","):

@@ -1,11 +1,13 @@
 """Train-step throughput of every keras_ssl method, per backend.
 
 For each backend that is installed (tensorflow, jax, torch) and each
-configuration below, a worker process builds the model, trains it with SGD
-(lr 0.06, momentum 0.9, as the reference) and times whole epochs of `fit`
-after a warm-up epoch (which includes tracing/compilation). The machine is
-shared and noisy (epochs at half speed come and go), so several epochs are
-timed and the median is reported, with the best epoch beside it:
+configuration below, a worker process builds the models of one row, trains
+them with SGD (lr 0.06, momentum 0.9, as the reference) and times whole
+epochs of `fit`. Every model first runs a warm-up epoch (tracing,
+compilation); then the row's models take turns, one epoch each, for a few
+rounds. The machine is shared and its speed drifts by up to 2x over
+seconds, so every ratio is paired: the median over rounds of one model's
+throughput over another's measured in the same round. Modes:
 
 - `compute`: pre-made inputs, no augmentation (identity views), with
   `jit_compile` off and on; this is what the reference table measures.
@@ -13,11 +15,18 @@ timed and the median is reported, with the best epoch beside it:
   ResNet-18).
 - `end-to-end`: `fit` on uint8 numpy images with the method's default
   on-device augmentation and the default `jit_compile="auto"` (text: `fit`
-  on raw strings, tokenized and masked in tf.data).
+  on raw strings, tokenized and masked in tf.data); compared with the
+  `compute` run of the same jit setting.
+- `reference`: where torch is installed, the issue's PyTorch networks
+  (reference_pytorch.py) in the same worker, taking turns with keras_ssl.
+- `plain Keras`: the hand-written Keras SimCLR step of
+  plain_keras_simclr.py (TensorFlow worker, SimCLR ConvNet).
 
 Images/s counts each input image once (two views, or four rotations, of an
 image count as one image), as the reference does; the masked LM counts texts.
-Peak memory is the worker process's maximum resident set size.
+Peak memory is the worker process's maximum resident set size after that
+configuration's warm-up (the row's earlier configurations are still alive,
+so it is cumulative within a row).
 
 Usage:
     python benchmarks/throughput.py            # everything, ~10 min on 2 cores
@@ -38,8 +47,8 @@ import time
 # Reference images/s (PyTorch 2.13 CPU + lightly 1.6.0, 2 threads, random
 # inputs, augmentation excluded), as given in the performance issue. This
 # machine may be faster or slower: when torch is installed, the same
-# networks in plain PyTorch (reference_pytorch.py) are measured back to back
-# and the ratio is taken against that measurement.
+# networks in plain PyTorch (reference_pytorch.py) run in the same worker,
+# taking turns with keras_ssl, and ratios are taken against that.
 ISSUE_REFERENCE = {
     "simclr_convnet": 230.0,
     "byol_convnet": 148.0,
@@ -57,8 +66,15 @@ ROWS = {
     "rotation_convnet": ("rotation", "convnet", (28, 28, 1), 256, 2),
     "mlm_tiny": ("mlm", "text_transformer", (64,), 64, 8),
 }
-# Timed epochs after the warm-up epoch (full run, --quick).
-TIMED_EPOCHS = {"convnet": (3, 1), "resnet18": (3, 1), "text_transformer": (3, 1)}
+# Timed rounds after the warm-up epochs (full run, --quick); each round
+# runs one epoch of every configuration of the row, in turn.
+TIMED_EPOCHS = {"convnet": (3, 1), "resnet18": (2, 1), "text_transformer": (3, 1)}
+# JAX's XLA:CPU convolutions are ~5x slower than TensorFlow's here: its
+# ConvNet epochs have half the steps, to keep the full run under 10 minutes.
+JAX_CONVNET_STEPS = 2
+# Seconds of rest before each timed epoch, so that the threads of the run
+# before (TensorFlow, XLA, PyTorch and tf.data pools) have gone idle.
+REST_S = 0.2
 
 ALL_MODES = (("compute", False), ("compute", True), ("end-to-end", "auto"))
 DEFAULT_MODES = (("compute", "auto"), ("end-to-end", "auto"))
@@ -67,8 +83,8 @@ DEFAULT_MODES = (("compute", "auto"), ("end-to-end", "auto"))
 def modes_for(backend, row, quick):
     """Which (mode, jit_compile) to time, within a 10-minute full run.
 
-    TensorFlow: jit_compile off and on for the small-ConvNet reference
-    rows, the default (off: faster on CPU) elsewhere, plus SimCLR ResNet-18
+    TensorFlow: jit_compile off and on for SimCLR on the small ConvNet,
+    the default (off: faster on CPU) elsewhere, plus SimCLR ResNet-18
     under the `mixed_bfloat16` policy. JAX (always jitted): SimCLR ConvNet
     compute-only and end-to-end, BYOL ConvNet, the autoencoder and the
     masked LM compute-only; not rotation or ResNet-18, whose XLA:CPU
@@ -84,7 +100,7 @@ def modes_for(backend, row, quick):
     if backend == "tensorflow":
         if row == "simclr_resnet18":
             return DEFAULT_MODES + (("compute bf16", "auto"),)
-        if row in ("simclr_convnet", "byol_convnet"):
+        if row == "simclr_convnet":
             return ALL_MODES
         return DEFAULT_MODES
     if row == "simclr_convnet":
@@ -178,37 +194,97 @@ def epoch_timer():
     return EpochTimer()
 
 
-def measure(row, mode, jit_compile, timed_epochs):
-    """Images (or texts) per second of one configuration, after warm-up."""
-    import keras
-    import numpy as np
+class KerasSSLRun:
+    """One configuration of keras_ssl; `epoch()` times one epoch of `fit`."""
 
-    method, encoder_name, shape, batch_size, steps = ROWS[row]
-    augment = mode == "end-to-end"
-    keras.mixed_precision.set_global_policy(
-        "mixed_bfloat16" if mode.endswith("bf16") else "float32"
-    )
-    keras.utils.set_random_seed(0)
-    model = build_model(method, encoder_name, shape, augment)
-    model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=0.06, momentum=0.9),
-        jit_compile=jit_compile,
-    )
-    count = batch_size * steps
-    data = make_data(method, shape, count, augment, model, batch_size)
-    timer = epoch_timer()
-    kwargs = {"batch_size": batch_size, "shuffle": False}
-    if method == "mlm" and not augment:
-        kwargs = {"steps_per_epoch": steps}
-    # Epoch 1 warms up (tracing, compilation, first-step allocations).
-    model.fit(data, epochs=1 + timed_epochs, verbose=0, callbacks=[timer], **kwargs)
-    seconds = np.median(timer.seconds[1:])
-    return {
-        "images_per_s": count / seconds,
-        "best_images_per_s": count / min(timer.seconds[1:]),
-        "step_ms": 1000 * seconds / steps,
-        "warmup_s": timer.seconds[0],
-    }
+    def __init__(self, row, mode, jit_compile):
+        import keras
+
+        method, encoder_name, shape, batch_size, steps = ROWS[row]
+        if keras.backend.backend() == "jax" and encoder_name == "convnet":
+            steps = min(steps, JAX_CONVNET_STEPS)
+        augment = mode == "end-to-end"
+        keras.mixed_precision.set_global_policy(
+            "mixed_bfloat16" if mode.endswith("bf16") else "float32"
+        )
+        try:
+            keras.utils.set_random_seed(0)
+            self.model = build_model(method, encoder_name, shape, augment)
+        finally:
+            keras.mixed_precision.set_global_policy("float32")
+        self.model.compile(
+            optimizer=keras.optimizers.SGD(learning_rate=0.06, momentum=0.9),
+            jit_compile=jit_compile,
+        )
+        self.count = batch_size * steps
+        self.steps = steps
+        self.data = make_data(method, shape, self.count, augment, self.model, batch_size)
+        self.kwargs = {"batch_size": batch_size, "shuffle": False}
+        if method == "mlm" and not augment:
+            self.kwargs = {"steps_per_epoch": steps}
+
+    def epoch(self):
+        timer = epoch_timer()
+        self.model.fit(self.data, epochs=1, verbose=0, callbacks=[timer], **self.kwargs)
+        return timer.seconds[0]
+
+
+class PyTorchReferenceRun:
+    """reference_pytorch.py's network for `row`, in its own process (so the
+    frameworks share no thread pool or allocator), one epoch per request."""
+
+    def __init__(self, row):
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference_pytorch.py")
+        self.process = subprocess.Popen(
+            [sys.executable, script, "--serve", row, "--threads", "2"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+        )
+        ready = self.process.stdout.readline().split()
+        if not ready or ready[0] != "ready":
+            raise RuntimeError(f"reference_pytorch.py --serve {row} did not start")
+        self.count = int(ready[1])
+        self.steps = ROWS[row][4]
+
+    def epoch(self):
+        self.process.stdin.write("epoch\n")
+        self.process.stdin.flush()
+        return float(self.process.stdout.readline())
+
+    def close(self):
+        self.process.stdin.close()
+        self.process.wait()
+
+
+class PlainKerasRun:
+    """plain_keras_simclr.py's hand-written Keras SimCLR step (TensorFlow)."""
+
+    def __init__(self, row):
+        import keras
+        import numpy as np
+        import tensorflow as tf
+
+        import plain_keras_simclr
+
+        _, _, shape, batch_size, steps = ROWS[row]
+        keras.utils.set_random_seed(0)
+        self.model = plain_keras_simclr.PlainSimCLR(shape)
+        self.model.compile(optimizer=keras.optimizers.SGD(0.06, momentum=0.9))
+        rng = np.random.default_rng(0)
+        self.count = batch_size * steps
+        views = tuple(rng.random((self.count,) + shape, dtype="float32") for _ in "12")
+        self.data = tf.data.Dataset.from_tensor_slices(views).batch(batch_size).cache()
+        self.steps = steps
+
+    def epoch(self):
+        timer = epoch_timer()
+        self.model.fit(self.data, epochs=1, verbose=0, callbacks=[timer])
+        return timer.seconds[0]
+
+
+def torch_available():
+    import importlib.util
+
+    return importlib.util.find_spec("torch") is not None
 
 
 def peak_memory_mb():
@@ -217,22 +293,99 @@ def peak_memory_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def paired_ratio(seconds, baseline_seconds, count, baseline_count):
+    """Median over rounds of (throughput / baseline throughput), each round's
+    epochs run back to back, so drift of the shared machine cancels out."""
+    import numpy as np
+
+    ratios = [
+        (count / s) / (baseline_count / b) for s, b in zip(seconds, baseline_seconds)
+    ]
+    return float(np.median(ratios))
+
+
+def is_variant(mode, jit_compile):
+    """XLA or bfloat16 runs: each gets its own worker, beside a default run."""
+    return jit_compile is True or mode.endswith("bf16")
+
+
 def worker(args):
+    """Warm every run of one row up, then time them in turns (round robin).
+
+    The main worker of a row holds its default runs (compute, end-to-end),
+    the PyTorch reference and, for SimCLR ConvNet on TensorFlow, the plain
+    Keras step. A variant (jit_compile=True, mixed_bfloat16) runs in a
+    worker of its own beside a default compute run, and is reported against
+    that: next to XLA or bfloat16 runs of TensorFlow, the reference's
+    process measured up to 1.3x slower than alone.
+    """
     import keras
+    import numpy as np
 
     backend = keras.backend.backend()
     full, quick = TIMED_EPOCHS[ROWS[args.row][1]]
-    timed_epochs = quick if args.quick else full
+    rounds = quick if args.quick else full
     modes = modes_for(backend, args.row, args.quick)
     if args.explicit and not args.quick:
         modes = explicit_modes(backend, args.row)
-    for mode, jit_compile in modes:
-        result = measure(args.row, mode, jit_compile, timed_epochs)
-        result.update(
-            row=args.row, backend=backend, mode=mode, jit_compile=jit_compile,
-            peak_memory_mb=peak_memory_mb(),
-        )
+    variants = [mode for mode in modes if is_variant(*mode)]
+    runs = {}
+    if args.variant is None:
+        for mode, jit_compile in modes:
+            if not is_variant(mode, jit_compile):
+                runs[(mode, jit_compile)] = KerasSSLRun(args.row, mode, jit_compile)
+        if not args.quick and args.row in ISSUE_REFERENCE and torch_available():
+            runs[("reference", None)] = PyTorchReferenceRun(args.row)
+        if not args.quick and backend == "tensorflow" and args.row == "simclr_convnet":
+            runs[("plain Keras", False)] = PlainKerasRun(args.row)
+    else:
+        runs[("compute", "auto")] = KerasSSLRun(args.row, "compute", "auto")
+        mode, jit_compile = variants[args.variant]
+        runs[(mode, jit_compile)] = KerasSSLRun(args.row, mode, jit_compile)
+    warmup, memory = {}, {}
+    for key, run in runs.items():
+        # The first epoch warms up (tracing, compilation, allocations).
+        warmup[key] = run.epoch()
+        memory[key] = peak_memory_mb()
+    seconds = {key: [] for key in runs}
+    for _ in range(rounds):
+        for key, run in runs.items():
+            time.sleep(REST_S)
+            seconds[key].append(run.epoch())
+    reference = runs.get(("reference", None))
+    compute_key = next(
+        (key for key in runs if key[0] == "compute" and key[1] in ("auto", False)), None
+    )
+    for key, run in runs.items():
+        mode, jit_compile = key
+        if args.variant is not None and key == compute_key:
+            continue  # reported by the row's main worker
+        median = float(np.median(seconds[key]))
+        result = {
+            "row": args.row, "backend": backend, "mode": mode,
+            "jit_compile": jit_compile,
+            "images_per_s": run.count / median,
+            "best_images_per_s": run.count / min(seconds[key]),
+            "step_ms": 1000 * median / run.steps,
+            "warmup_s": warmup[key],
+            # The reference runs in its own process, not measured here.
+            "peak_memory_mb": None if mode == "reference" else memory[key],
+        }
+        if reference is not None and mode in ("compute", "plain Keras"):
+            result["vs_reference"] = paired_ratio(
+                seconds[key], seconds[("reference", None)], run.count, reference.count
+            )
+        if compute_key is not None and key != compute_key and mode not in (
+            "reference", "plain Keras"
+        ):
+            result["vs_compute"] = paired_ratio(
+                seconds[key], seconds[compute_key], run.count, runs[compute_key].count
+            )
         print("RESULT " + json.dumps(result), flush=True)
+    if reference is not None:
+        reference.close()
+    if args.variant is None:
+        print(f"VARIANTS {len(variants)}", flush=True)
 
 
 # --- Parent: spawns workers, prints the table --------------------------------
@@ -250,23 +403,24 @@ def available_backends(requested):
     return found
 
 
-def run_worker(backend, row, quick, explicit):
+def run_worker(backend, row, quick, explicit, variant=None):
+    """Results of one worker, and how many variant workers the row has."""
     env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
     command = [sys.executable, __file__, "--worker", "--row", row]
     if quick:
         command.append("--quick")
     if explicit:
         command.append("--explicit")
+    if variant is not None:
+        command += ["--variant", str(variant)]
     process = subprocess.run(command, env=env, capture_output=True, text=True)
-    results = [
-        json.loads(line[len("RESULT "):])
-        for line in process.stdout.splitlines()
-        if line.startswith("RESULT ")
-    ]
+    lines = process.stdout.splitlines()
+    results = [json.loads(line[len("RESULT "):]) for line in lines if line.startswith("RESULT ")]
+    variants = [int(line.split()[1]) for line in lines if line.startswith("VARIANTS ")]
     if process.returncode != 0:
         tail = process.stderr.strip().splitlines()[-3:]
         print(f"worker {backend}/{row} failed: {' | '.join(tail)}", file=sys.stderr)
-    return results
+    return results, (variants[0] if variants else 0)
 
 
 def versions():
@@ -292,48 +446,23 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
-def measure_pytorch_reference(rows):
-    """Median images/s of reference_pytorch.py's `rows`."""
-    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference_pytorch.py")
-    process = subprocess.run(
-        [sys.executable, script, "--rows", ",".join(rows)],
-        capture_output=True, text=True,
-    )
-    measured = {}
-    for line in process.stdout.splitlines():
-        cells = [cell.strip() for cell in line.strip("|").split("|")]
-        if cells and cells[0] in ISSUE_REFERENCE:
-            measured[cells[0]] = float(cells[1])
-    return measured
-
-
-def measure_plain_keras():
-    """The output line of plain_keras_simclr.py (TensorFlow, jit off)."""
-    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "plain_keras_simclr.py")
-    env = dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="3")
-    process = subprocess.run([sys.executable, script], capture_output=True, text=True, env=env)
-    lines = [line for line in process.stdout.splitlines() if line.startswith("plain Keras")]
-    return lines[-1] if lines else None
-
-
-def markdown(results, reference):
+def markdown(results):
     lines = [
         "| configuration | backend | mode | jit_compile | images/s (median) "
-        "| best epoch | ms/step | vs reference | peak memory (MB) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| best epoch | ms/step | vs reference | vs compute "
+        "| peak memory (MB) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        baseline = reference.get(r["row"])
-        ratio = (
-            f"{r['images_per_s'] / baseline:.2f}x"
-            if baseline and r["mode"].startswith("compute") else ""
-        )
-        unit = "texts/s" if r["row"].startswith("mlm") else ""
+        ratio = f"{r['vs_reference']:.2f}x" if "vs_reference" in r else ""
+        versus = f"{100 * (r['vs_compute'] - 1):+.0f}%" if "vs_compute" in r else ""
+        unit = " texts/s" if r["row"].startswith("mlm") else ""
+        jit = "" if r["jit_compile"] is None else r["jit_compile"]
+        memory = "" if r["peak_memory_mb"] is None else f"{r['peak_memory_mb']:.0f}"
         lines.append(
-            f"| {r['row']} | {r['backend']} | {r['mode']} | {r['jit_compile']} "
-            f"| {r['images_per_s']:.1f}{' ' + unit if unit else ''} "
-            f"| {r['best_images_per_s']:.1f} | {r['step_ms']:.0f} | {ratio} "
-            f"| {r['peak_memory_mb']:.0f} |"
+            f"| {r['row']} | {r['backend']} | {r['mode']} | {jit} "
+            f"| {r['images_per_s']:.1f}{unit} | {r['best_images_per_s']:.1f} "
+            f"| {r['step_ms']:.0f} | {ratio} | {versus} | {memory} |"
         )
     return "\n".join(lines)
 
@@ -347,6 +476,7 @@ def main():
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--row", help=argparse.SUPPRESS)
     parser.add_argument("--explicit", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--variant", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         return worker(args)
@@ -359,21 +489,16 @@ def main():
     if args.quick:
         backends = backends[:1]
     started = time.time()
-    # Each reference row is measured right before the same row of keras_ssl
-    # (back to back: the shared machine's speed drifts over minutes).
-    measure_reference = not args.quick and available_backends(["torch"])
-    reference, results, worker_seconds = {}, [], {}
+    results, worker_seconds = [], {}
     explicit = bool(args.rows)
-    calibration = None
     for row in rows:
-        if measure_reference and row in ISSUE_REFERENCE:
-            reference.update(measure_pytorch_reference([row]))
-        if row == "simclr_convnet" and not args.quick and "tensorflow" in backends:
-            calibration = measure_plain_keras()
         for backend in backends:
             if explicit or modes_for(backend, row, args.quick):
                 begin = time.time()
-                results.extend(run_worker(backend, row, args.quick, explicit))
+                found, variants = run_worker(backend, row, args.quick, explicit)
+                for variant in range(variants):
+                    found += run_worker(backend, row, args.quick, explicit, variant)[0]
+                results.extend(found)
                 worker_seconds[f"{backend}/{row}"] = time.time() - begin
     print(f"Date: {time.strftime('%Y-%m-%d %H:%M')}")
     print(f"Machine: {os.cpu_count()} CPUs (nproc), {cpu_model()}")
@@ -381,20 +506,18 @@ def main():
     print(f"Command: python benchmarks/throughput.py {' '.join(sys.argv[1:])}")
     print(f"Wall time: {time.time() - started:.0f} s ("
           + ", ".join(f"{k} {v:.0f} s" for k, v in worker_seconds.items()) + ")\n")
-    if reference:
-        print("PyTorch reference measured here (reference_pytorch.py, each row "
-              "just before the same keras_ssl row), images/s; the issue's "
-              "figures in brackets:")
-        for row, value in reference.items():
-            print(f"- {row}: {value:.1f} ({ISSUE_REFERENCE[row]})")
+    references = [r for r in results if r["mode"] == "reference"]
+    if references:
+        print("PyTorch reference (reference_pytorch.py, a process of its own "
+              "whose epochs take turns with keras_ssl's in each worker); "
+              "median images/s, the issue's figures in brackets:")
+        for r in references:
+            print(f"- {r['row']} ({r['backend']} worker): "
+                  f"{r['images_per_s']:.1f} ({ISSUE_REFERENCE[r['row']]})")
         print()
-    else:
-        reference = ISSUE_REFERENCE
-        print("No torch here: ratios are against the issue's reference figures.\n")
-    if calibration:
-        print(f"Calibration, measured just after the reference's simclr_convnet "
-              f"row (benchmarks/plain_keras_simclr.py): {calibration}\n")
-    print(markdown(results, reference))
+    elif not args.quick:
+        print("No torch here: no reference measured, so no ratios.\n")
+    print(markdown(results))
     if args.json:
         with open(args.json, "w") as file:
             json.dump(results, file, indent=1)

@@ -16,7 +16,7 @@ class BatchNormalization(keras.layers.BatchNormalization):
     of rank 2 or 4, the batch statistics and the normalization run in the
     framework's fused kernel instead of Keras's separate ops; on a CPU this
     makes keras_ssl's SimCLR and BYOL steps on the small ConvNet about 1.4x
-    faster on TensorFlow (see BENCHMARKS.md). Everywhere else (JAX, whose
+    faster on both (see BENCHMARKS.md). Everywhere else (JAX, whose
     XLA fuses Keras's ops itself, inference, mixed precision, masks,
     `synchronized=True`, `renorm=True`, other axes or ranks) it is Keras's
     layer unchanged.
