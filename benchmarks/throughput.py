@@ -69,7 +69,7 @@ ROWS = {
 # Timed rounds after the warm-up epochs (full run, --quick); each round
 # runs one epoch of every configuration of the row, in turn.
 TIMED_EPOCHS = {"convnet": (3, 1), "resnet18": (2, 1), "text_transformer": (3, 1)}
-# JAX's XLA:CPU convolutions are ~5x slower than TensorFlow's here: its
+# JAX's XLA:CPU convolutions are 3-5x slower than TensorFlow's here: its
 # ConvNet epochs have half the steps, to keep the full run under 10 minutes.
 JAX_CONVNET_STEPS = 2
 # Seconds of rest before each timed epoch, so that the threads of the run
