@@ -71,6 +71,14 @@ class PlainSimCLR(keras.Model):
         return {"loss": loss}
 
 
+def random_views(shape, batch_size, steps):
+    """A cached dataset of `steps` batches of two random float32 views."""
+    rng = np.random.default_rng(0)
+    count = batch_size * steps
+    views = tuple(rng.random((count,) + shape, dtype="float32") for _ in range(2))
+    return tf.data.Dataset.from_tensor_slices(views).batch(batch_size).cache()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch-size", type=int, default=256)
@@ -78,11 +86,8 @@ def main():
     parser.add_argument("--epochs", type=int, default=5, help="timed epochs")
     parser.add_argument("--jit-compile", action="store_true")
     args = parser.parse_args()
-    rng = np.random.default_rng(0)
     count = args.batch_size * args.steps
-    x1 = rng.random((count, 28, 28, 1), dtype="float32")
-    x2 = rng.random((count, 28, 28, 1), dtype="float32")
-    data = tf.data.Dataset.from_tensor_slices((x1, x2)).batch(args.batch_size).cache()
+    data = random_views((28, 28, 1), args.batch_size, args.steps)
     model = PlainSimCLR((28, 28, 1))
     model.compile(
         optimizer=keras.optimizers.SGD(0.06, momentum=0.9), jit_compile=args.jit_compile

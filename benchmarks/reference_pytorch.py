@@ -12,9 +12,10 @@ Usage:
     python benchmarks/reference_pytorch.py --serve simclr_convnet
 
 `--serve ROW` is how `throughput.py` runs the reference next to keras_ssl:
-it builds the row's step, warms it up (3 steps or 2 epochs), prints `ready <images per epoch>`,
-then times one epoch (the row's steps) for every `epoch` line read from
-stdin, printing its seconds, until stdin closes. A separate process keeps
+it builds the row's step, warms it up (3 steps or 2 epochs), prints
+`ready <images per epoch> <steps per epoch>`, then times one epoch for
+every `epoch` line read from stdin, printing its seconds, until stdin
+closes. A separate process keeps
 the two frameworks' thread pools and allocators apart.
 """
 
@@ -170,7 +171,7 @@ def serve(row):
     # ones, so 3 steps for the 1-step rows, two epochs for the others.
     for _ in range(max(3, 2 * steps)):
         step(x1, x2)
-    print(f"ready {batch * steps}", flush=True)
+    print(f"ready {batch * steps} {steps}", flush=True)
     for line in sys.stdin:
         if line.strip() != "epoch":
             break
