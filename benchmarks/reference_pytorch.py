@@ -167,7 +167,7 @@ def serve(row):
     torch.manual_seed(0)
     step = make_step(method, encoder_name, shape)
     x1, x2 = torch.rand(batch, *shape), torch.rand(batch, *shape)
-    # Warm-up: PyTorch's first ResNet-18 steps run ~1.3x slower than later
+    # Warm-up: PyTorch's first ResNet-18 steps ran up to 1.25x slower than later
     # ones, so 3 steps for the 1-step rows, two epochs for the others.
     for _ in range(max(3, 2 * steps)):
         step(x1, x2)
