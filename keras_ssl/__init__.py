@@ -20,8 +20,8 @@ from keras_ssl.methods import MaskedLM
 from keras_ssl.methods import RotationPrediction
 from keras_ssl.methods import SSLModel
 from keras_ssl.methods import SimCLR
+from keras_ssl.loading import load_encoder
 from keras_ssl.presets import list_presets
-from keras_ssl.presets import load_encoder
 from keras_ssl.version import __version__
 
 __all__ = [

@@ -4,7 +4,7 @@ import keras
 from keras import layers
 
 from keras_ssl.layers import BatchNormalization
-from keras_ssl.presets.preset_loading import encoder_from_preset
+from keras_ssl.loading import encoder_from_preset
 from keras_ssl.serialization import keras_ssl_serializable
 
 

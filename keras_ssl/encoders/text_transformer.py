@@ -10,7 +10,7 @@ from keras_ssl.data import text_pipeline
 from keras_ssl.data.text_vocabulary import SPECIAL_TOKENS
 from keras_ssl.data.text_vocabulary import UNK
 from keras_ssl.data.text_vocabulary import check_vocabulary
-from keras_ssl.presets.preset_loading import encoder_from_preset
+from keras_ssl.loading import encoder_from_preset
 from keras_ssl.serialization import keras_ssl_serializable
 
 # BERT initialises every weight from a normal truncated at 2 standard

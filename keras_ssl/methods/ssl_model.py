@@ -7,9 +7,9 @@ from keras_ssl.backend import SSLTrainSteps
 from keras_ssl.data import image_batch
 from keras_ssl.data import image_checks
 from keras_ssl.encoders.encoder_checks import image_encoder_shape
-from keras_ssl.presets.atomic_write import atomic_file
-from keras_ssl.presets.atomic_write import can_write_atomically
-from keras_ssl.presets.preset_loading import load_preset_model
+from keras_ssl.io.atomic_write import atomic_file
+from keras_ssl.io.atomic_write import can_write_atomically
+from keras_ssl.loading import load_preset_model
 from keras_ssl.serialization import keras_ssl_serializable
 
 

@@ -7,7 +7,7 @@ import re
 import keras
 import numpy as np
 
-from keras_ssl.presets.atomic_write import atomic_directory
+from keras_ssl.io.atomic_write import atomic_directory
 from keras_ssl.presets.preset_card import default_card
 from keras_ssl.presets.preset_files import ASSETS_DIRECTORY
 from keras_ssl.presets.preset_files import CARD_FILE

@@ -10,10 +10,14 @@ name is its directory's name.
 import importlib.resources
 import os
 
+from keras_ssl.presets.preset_error import PresetError
+from keras_ssl.presets.preset_files import LOCAL_REMEDY
 from keras_ssl.presets.preset_files import METADATA_FILE
 from keras_ssl.presets.preset_files import WEIGHTS_FILE
 from keras_ssl.presets.preset_files import read_json
 from keras_ssl.presets.preset_metadata import check_stored_metadata
+from keras_ssl.presets.remote import fetch_preset
+from keras_ssl.presets.remote import is_url
 
 # Directories of zoo/ that are not presets.
 NOT_PRESETS = ("recipes",)
@@ -119,3 +123,32 @@ def unknown_preset_message(preset):
         f"{WEIGHTS_FILE}, metadata.json) or an http(s) URL of a .tar.gz or "
         f".zip archive of one (append #sha256=HEX to pin the archive's hash)."
     )
+
+
+def resolve_preset(preset):
+    """`(directory, remedy)` of a preset name, directory or http(s) URL.
+
+    A shipped preset's name wins over a directory of the same name in the
+    working directory; write `./name` to mean the directory.
+    """
+    if isinstance(preset, os.PathLike):
+        preset = os.fspath(preset)
+    if not isinstance(preset, str) or not preset:
+        raise PresetError(
+            f"A preset is a name, a directory or an http(s) URL; got {preset!r}."
+        )
+    if is_url(preset):
+        return fetch_preset(preset)
+    if "://" in preset:
+        raise PresetError(
+            f"{preset}: only http:// and https:// URLs are supported for "
+            f"presets. Download it yourself and pass the unpacked directory."
+        )
+    shipped = shipped_presets()
+    if preset in shipped:
+        return shipped[preset], SHIPPED_REMEDY
+    if os.path.isdir(preset):
+        return preset, LOCAL_REMEDY
+    if os.sep in preset or (os.altsep and os.altsep in preset):
+        raise PresetError(f"No preset directory at {preset}: no such directory.")
+    raise PresetError(unknown_preset_message(preset))

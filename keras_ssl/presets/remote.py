@@ -28,8 +28,8 @@ import warnings
 
 import keras
 
-from keras_ssl.presets.atomic_write import publish_directory
-from keras_ssl.presets.atomic_write import scratch_directory
+from keras_ssl.io.atomic_write import publish_directory
+from keras_ssl.io.atomic_write import scratch_directory
 from keras_ssl.presets.preset_error import PresetError
 from keras_ssl.presets.preset_files import METADATA_FILE
 from keras_ssl.presets.preset_files import PRESET_FILES

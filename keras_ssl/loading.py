@@ -1,4 +1,9 @@
-"""Load a preset (name, directory or URL) as an SSL model or an encoder."""
+"""Load a preset (name, directory or URL) as an SSL model or an encoder.
+
+Model code lives outside `keras_ssl.presets` (which holds only files and
+their checks): classes are found by their registered Keras names, so this
+module imports no method or encoder either.
+"""
 
 import os
 
@@ -9,41 +14,8 @@ from keras_ssl.presets.preset_files import ASSETS_DIRECTORY
 from keras_ssl.presets.preset_files import CONFIG_FILE
 from keras_ssl.presets.preset_files import LOCAL_REMEDY
 from keras_ssl.presets.preset_files import read_preset
-from keras_ssl.presets.registry import SHIPPED_REMEDY
-from keras_ssl.presets.registry import shipped_presets
-from keras_ssl.presets.registry import unknown_preset_message
-from keras_ssl.presets.remote import fetch_preset
-from keras_ssl.presets.remote import is_url
+from keras_ssl.presets.registry import resolve_preset
 from keras_ssl.version import __version__
-
-
-def resolve_preset(preset):
-    """`(directory, remedy)` of a preset name, directory or http(s) URL.
-
-    A shipped preset's name wins over a directory of the same name in the
-    working directory; write `./name` to mean the directory.
-    """
-    if isinstance(preset, os.PathLike):
-        preset = os.fspath(preset)
-    if not isinstance(preset, str) or not preset:
-        raise PresetError(
-            f"A preset is a name, a directory or an http(s) URL; got {preset!r}."
-        )
-    if is_url(preset):
-        return fetch_preset(preset)
-    if "://" in preset:
-        raise PresetError(
-            f"{preset}: only http:// and https:// URLs are supported for "
-            f"presets. Download it yourself and pass the unpacked directory."
-        )
-    shipped = shipped_presets()
-    if preset in shipped:
-        return shipped[preset], SHIPPED_REMEDY
-    if os.path.isdir(preset):
-        return preset, LOCAL_REMEDY
-    if os.sep in preset or (os.altsep and os.altsep in preset):
-        raise PresetError(f"No preset directory at {preset}: no such directory.")
-    raise PresetError(unknown_preset_message(preset))
 
 
 def _registered_class(config, path):
@@ -128,10 +100,10 @@ def load_encoder(preset):
     features = encoder.predict(images / 255.0)
     ```
     """
-    # Imported here: keras_ssl.methods imports this package (from_preset).
-    from keras_ssl.methods.ssl_model import SSLModel
-
-    return load_preset_model(preset, SSLModel, compile=False).encoder
+    # Found by its registered name: importing keras_ssl.methods here would
+    # make a cycle (SSLModel.from_preset calls into this module).
+    ssl_model = keras.saving.get_registered_object("keras_ssl>SSLModel")
+    return load_preset_model(preset, ssl_model, compile=False).encoder
 
 
 def encoder_from_preset(cls, preset):
