@@ -1,23 +1,31 @@
 """View makers: augmentations applied inside the training step."""
 
+from keras_ssl.augment.apply_view import make_view
+from keras_ssl.augment.identity_view import IdentityView
 from keras_ssl.augment.random_resized_crop import RandomResizedCrop
 from keras_ssl.augment.rotations import rotate_90
 from keras_ssl.augment.rotations import rotation_batch
-from keras_ssl.augment.views import ViewAugmentation
-from keras_ssl.augment.views import byol_views
-from keras_ssl.augment.views import default_views
-from keras_ssl.augment.views import digit_views
-from keras_ssl.augment.views import make_view
-from keras_ssl.augment.views import simclr_views
+from keras_ssl.augment.view_augmentation import ViewAugmentation
+from keras_ssl.augment.view_recipes import byol_views
+from keras_ssl.augment.view_recipes import default_views
+from keras_ssl.augment.view_recipes import digit_views
+from keras_ssl.augment.view_recipes import list_view_recipes
+from keras_ssl.augment.view_recipes import register_view_recipe
+from keras_ssl.augment.view_recipes import simclr_views
+from keras_ssl.augment.view_recipes import view_recipe
 
 __all__ = [
+    "IdentityView",
     "RandomResizedCrop",
     "ViewAugmentation",
     "byol_views",
     "default_views",
     "digit_views",
+    "list_view_recipes",
     "make_view",
+    "register_view_recipe",
     "rotate_90",
     "rotation_batch",
     "simclr_views",
+    "view_recipe",
 ]
