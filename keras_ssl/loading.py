@@ -9,11 +9,11 @@ import os
 
 import keras
 
-from keras_ssl.presets.preset_error import PresetError
 from keras_ssl.presets.preset_files import ASSETS_DIRECTORY
 from keras_ssl.presets.preset_files import CONFIG_FILE
 from keras_ssl.presets.preset_files import LOCAL_REMEDY
 from keras_ssl.presets.preset_files import read_preset
+from keras_ssl.presets.preset_metadata import PresetError
 from keras_ssl.presets.registry import resolve_preset
 from keras_ssl.version import __version__
 

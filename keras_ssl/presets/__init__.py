@@ -3,16 +3,28 @@
 A preset is a directory (see `preset_files.py`) named by a shipped name
 (`list_presets()`), a local path, or an http(s) URL of an archive of one.
 Loading always checks the weights' sha256 against `metadata.json` first.
+
+- `preset_metadata.py`: `PresetError`, the `metadata.json` schema and its
+  checks, and `default_card` (the README.md rendered from the metadata);
+- `preset_files.py`: the files of a preset directory, and `read_preset`,
+  which reads and verifies them;
+- `registry.py`: where shipped presets live, `list_presets`, and
+  `resolve_preset` (a name, directory or URL -> a directory);
+- `remote.py`: presets from http(s) archives, and their cache;
+- `preset_saving.py`: `save_preset`.
+
+Nothing here imports model code (`keras_ssl.methods`, `keras_ssl.encoders`)
+or the loaders (`keras_ssl.loading`), which build models from presets.
 """
 
-from keras_ssl.presets.preset_card import default_card
-from keras_ssl.presets.preset_error import PresetError
 from keras_ssl.presets.preset_files import read_preset
+from keras_ssl.presets.preset_metadata import PresetError
+from keras_ssl.presets.preset_metadata import default_card
+from keras_ssl.presets.preset_saving import save_preset
 from keras_ssl.presets.registry import list_presets
 from keras_ssl.presets.registry import resolve_preset
 from keras_ssl.presets.registry import zoo_directories
 from keras_ssl.presets.remote import cache_directory
-from keras_ssl.presets.preset_saving import save_preset
 
 __all__ = [
     "PresetError",

@@ -21,7 +21,7 @@ import hashlib
 import json
 import os
 
-from keras_ssl.presets.preset_error import PresetError
+from keras_ssl.presets.preset_metadata import PresetError
 from keras_ssl.presets.preset_metadata import check_stored_metadata
 
 CONFIG_FILE = "config.json"

@@ -8,7 +8,6 @@ import keras
 import numpy as np
 
 from keras_ssl.io.atomic_write import atomic_directory
-from keras_ssl.presets.preset_card import default_card
 from keras_ssl.presets.preset_files import ASSETS_DIRECTORY
 from keras_ssl.presets.preset_files import CARD_FILE
 from keras_ssl.presets.preset_files import CONFIG_FILE
@@ -19,6 +18,7 @@ from keras_ssl.presets.preset_files import file_sha256
 from keras_ssl.presets.preset_files import read_preset
 from keras_ssl.presets.preset_metadata import FORMAT_VERSION
 from keras_ssl.presets.preset_metadata import check_given_metadata
+from keras_ssl.presets.preset_metadata import default_card
 from keras_ssl.version import __version__
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")

@@ -10,11 +10,11 @@ name is its directory's name.
 import importlib.resources
 import os
 
-from keras_ssl.presets.preset_error import PresetError
 from keras_ssl.presets.preset_files import LOCAL_REMEDY
 from keras_ssl.presets.preset_files import METADATA_FILE
 from keras_ssl.presets.preset_files import WEIGHTS_FILE
 from keras_ssl.presets.preset_files import read_json
+from keras_ssl.presets.preset_metadata import PresetError
 from keras_ssl.presets.preset_metadata import check_stored_metadata
 from keras_ssl.presets.remote import fetch_preset
 from keras_ssl.presets.remote import is_url

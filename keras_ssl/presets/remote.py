@@ -30,11 +30,11 @@ import keras
 
 from keras_ssl.io.atomic_write import publish_directory
 from keras_ssl.io.atomic_write import scratch_directory
-from keras_ssl.presets.preset_error import PresetError
 from keras_ssl.presets.preset_files import METADATA_FILE
 from keras_ssl.presets.preset_files import PRESET_FILES
 from keras_ssl.presets.preset_files import file_sha256
 from keras_ssl.presets.preset_files import read_preset
+from keras_ssl.presets.preset_metadata import PresetError
 
 URL_SCHEMES = ("http", "https")
 
