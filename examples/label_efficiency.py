@@ -1,15 +1,15 @@
 """Label efficiency: probe accuracy with 1, 10, 100 labels per class and all.
 
 Each image method's ConvNet comes from its zoo preset (pretrained on the
-4,000 unlabelled mnist5k training digits by `zoo/recipes/`), or with
+4,000 unlabeled mnist5k training digits by `zoo/recipes/`), or with
 `--pretrain` is pretrained here for `--epochs`. Each encoder is then frozen
 and probed
 on the 1,000 test digits with a linear probe and weighted kNN trained on
-labelled subsets of the training digits (`keras_ssl.evaluation.
+labeled subsets of the training digits (`keras_ssl.evaluation.
 label_efficiency`: `per_class_subset` with seeds 0, 1, ... averaged over
 draws; "all" is the whole set). Baselines: raw pixels, a random-init
 ConvNet, and the same ConvNet trained from scratch with labels on the same
-labelled subset (its own softmax head's test accuracy).
+labeled subset (its own softmax head's test accuracy).
 
 Writes a markdown table (`--output-dir`/label_efficiency.md) and a plot
 (label_efficiency.png).
@@ -57,7 +57,7 @@ def parse_args():
     )
     parser.add_argument("--labels-per-class", default="1,10,100,all")
     parser.add_argument(
-        "--draws", type=int, default=5, help="labelled subsets per budget (except all)"
+        "--draws", type=int, default=5, help="labeled subsets per budget (except all)"
     )
     parser.add_argument("--probe-epochs", type=int, default=100)
     parser.add_argument("--k", type=int, default=20, help="kNN neighbours")
@@ -239,10 +239,10 @@ def main():
     train_size = len(train[1])
     report = "\n\n".join([
         "# Label efficiency on mnist5k",
-        f"Test accuracy (%) on the 1,000 mnist5k test digits with labelled subsets of "
+        f"Test accuracy (%) on the 1,000 mnist5k test digits with labeled subsets of "
         f"the 4,000 training digits (`per_class_subset`, {draws_text(args)}). "
         f"Every encoder is the default `ConvNet` (128-d); methods pretrain it on the "
-        f"4,000 unlabelled training digits "
+        f"4,000 unlabeled training digits "
         f"({'here' if args.pretrain else 'the zoo presets, made by zoo/recipes/'}). "
         f"Backend {keras.backend.backend()}; "
         f"made by `{command}`.",

@@ -1,6 +1,6 @@
 """Watch an encoder improve during pretraining, with Keras's own callbacks.
 
-Pretrains SimCLR (or the method named by --method) on the unlabelled
+Pretrains SimCLR (or the method named by --method) on the unlabeled
 mnist5k digits while `LinearProbe`, `KNNMonitor` and `CollapseMonitor`
 write `val_probe_accuracy`, `val_knn_accuracy` and `embedding_std` into the
 logs; EarlyStopping, ModelCheckpoint and CSVLogger, placed after them, use

@@ -1,4 +1,14 @@
-"""The only backend-specific code in keras_ssl: the custom train/test steps.
+"""The only backend-specific code in keras_ssl.
+
+Nothing outside this package asks which Keras backend is active (a test,
+`tests/test_backend_branches.py`, enforces it); code that must behave
+differently per backend calls a function defined here:
+
+- `backend_name()`: the active backend's name, for logs and metadata;
+- `cross_replica`: gathering, seeds and BatchNorm under data parallelism;
+- `tensors`: handing TensorFlow-built tensors to the active backend;
+- `fused_batch_norm`: the fused BatchNorm kernels of TensorFlow and PyTorch;
+- `SSLTrainSteps`, the custom train/test steps.
 
 `SSLTrainSteps` is a mixin with `train_step` and `test_step` for the active
 Keras backend. `keras_ssl.methods.SSLModel` inherits from it, so every method
@@ -14,7 +24,7 @@ image methods import and train without TensorFlow installed.
 
 import keras
 
-_BACKEND = keras.backend.backend()
+_BACKEND = keras.config.backend()
 
 if _BACKEND == "tensorflow":
     from keras_ssl.backend.tensorflow_steps import SSLTrainSteps
@@ -28,4 +38,14 @@ else:
         f"KERAS_BACKEND is {_BACKEND!r}. Set KERAS_BACKEND to one of those."
     )
 
-__all__ = ["SSLTrainSteps"]
+
+def backend_name():
+    """The active Keras backend's name: "tensorflow", "jax" or "torch".
+
+    For log lines and saved metadata; code that behaves differently per
+    backend belongs in `keras_ssl.backend`, not behind a test of this name.
+    """
+    return keras.config.backend()
+
+
+__all__ = ["SSLTrainSteps", "backend_name"]

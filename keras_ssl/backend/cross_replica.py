@@ -7,11 +7,13 @@ train step runs once per replica on a slice of the global batch, so:
   negatives come from the global batch, as in the paper); its gradient flows
   back to the replica that produced each row;
 - `replica_seed` shifts the model's seed per replica, so that the replicas
-  draw different augmentations instead of the same ones.
+  draw different augmentations instead of the same ones;
+- `synchronize_batch_norm` makes BatchNorm layers average their statistics
+  over the replicas (SimCLR's "global BN").
 
 Under JAX's `keras.distribution.DataParallel` the jitted step sees the global
 batch as one sharded array, and under a single device there is nothing to do:
-both helpers are then the identity. TensorFlow is imported only when it is
+the helpers then change nothing. TensorFlow is imported only when it is
 the active backend.
 """
 
@@ -25,7 +27,7 @@ _REPLICA_SEED_STRIDE = 1_000_003
 
 def _tf_replica_context():
     """The TF replica context if more than one replica runs, else None."""
-    if keras.backend.backend() != "tensorflow":
+    if keras.config.backend() != "tensorflow":
         return None
     import tensorflow as tf
 
@@ -97,3 +99,23 @@ def replica_seed(generator):
     if context is None:
         return generator
     return _ReplicaSeed(generator, context.replica_id_in_sync_group)
+
+
+def synchronize_batch_norm(layers):
+    """Make the BatchNorm layers among `layers` use global-batch statistics.
+
+    Only TensorFlow runs a step per replica (`MirroredStrategy`), so only
+    there are the layers set to `synchronized` (Keras honours the flag on
+    TensorFlow alone); JAX's `DataParallel` step already sees the global
+    batch. The flag is not part of a layer's config, so a model saved on
+    TensorFlow loads on JAX.
+
+    Args:
+        layers: iterable of Keras layers; those that are not
+            `keras.layers.BatchNormalization` are left alone.
+    """
+    if keras.config.backend() != "tensorflow":
+        return
+    for layer in layers:
+        if isinstance(layer, keras.layers.BatchNormalization):
+            layer.synchronized = True

@@ -28,7 +28,7 @@ class KNNMonitor(EncoderMonitor):
 
     Args:
         labeled_train: `(x, y)`, `{"image": x, "label": y}` or a batched
-            `tf.data.Dataset` of either: the labelled examples that vote.
+            `tf.data.Dataset` of either: the labeled examples that vote.
         labeled_val: the same forms: the examples classified.
         k: int. Neighbours that vote (Wu et al.: 200 on ImageNet; 20 suits
             small sets).

@@ -4,6 +4,8 @@ import os
 
 import numpy as np
 
+from keras_ssl.backend import backend_name
+
 # Files `keras.saving.load_model` reads.
 MODEL_SUFFIXES = (".keras", ".h5")
 
@@ -41,7 +43,7 @@ def add_parser(subparsers):
         "--draws",
         type=int,
         default=3,
-        help="labelled subsets drawn (and averaged) per budget other than "
+        help="labeled subsets drawn (and averaged) per budget other than "
         "'all' (default 3)",
     )
     parser.add_argument("--probe-epochs", type=int, default=100)
@@ -75,7 +77,7 @@ def load_encoder(spec):
     return registry_loader(spec), f"preset {spec}"
 
 
-def load_labelled_splits(spec):
+def load_labeled_splits(spec):
     """`((x_train, y_train), (x_test, y_test), description)` for --data."""
     import keras_ssl
 
@@ -83,7 +85,7 @@ def load_labelled_splits(spec):
         return (
             keras_ssl.datasets.mnist5k("train"),
             keras_ssl.datasets.mnist5k("test"),
-            "mnist5k (probes train on the 4,000 training digits or labelled "
+            "mnist5k (probes train on the 4,000 training digits or labeled "
             "subsets of them; scored on the 1,000 test digits)",
         )
     if spec.endswith(".npz"):
@@ -133,7 +135,7 @@ def _percent(mean, std, draws):
 def markdown_table(rows, k):
     """The probe table: one row per label budget."""
     lines = [
-        f"| labels per class | labelled examples | draws | linear probe "
+        f"| labels per class | labeled examples | draws | linear probe "
         f"accuracy (%) | kNN accuracy, k={k} (%) |",
         "|---|---:|---:|---:|---:|",
     ]
@@ -155,7 +157,7 @@ def run(args):
     if args.draws < 1 or args.probe_epochs < 1 or args.k < 1:
         raise ValueError("--draws, --probe-epochs and --k must be positive.")
     encoder, encoder_description = load_encoder(args.model)
-    train, test, data_description = load_labelled_splits(args.data)
+    train, test, data_description = load_labeled_splits(args.data)
     rows = label_efficiency(
         encoder,
         train,
@@ -169,7 +171,7 @@ def run(args):
     print(
         f"Probing {encoder_description} on {data_description}; linear probe "
         f"{args.probe_epochs} epochs, mean ± std over {args.draws} draws where "
-        f"draws > 1; backend {keras.backend.backend()}.\n"
+        f"draws > 1; backend {backend_name()}.\n"
     )
     print(markdown_table(rows, args.k))
     return 0

@@ -1,8 +1,25 @@
 """Input handling: the one place that knows about input formats.
 
+Images:
+
 - `image_batch.py`: turns a batch as `fit` delivers it (array, tuple, tfds
-  dict, uint8 or float) into float32 images in [0, 1], inside the step.
-- `image_checks.py`: checks a whole input once, before training, and raises
-  errors that name the problem and the fix.
-- `mnist5k.py`, `tfds_images.py`: the data sets keras_ssl ships loaders for.
+  dict, uint8 or float) into float32 images in [0, 1], inside the step;
+- `image_checks.py`: checks a whole image input once, before training, and
+  raises errors that name the problem and the fix.
+
+Text:
+
+- `text_checks.py`: recognises text inputs (`is_text_input`), checks them
+  once and turns them into a `tf.data.Dataset` of strings;
+- `text_vocabulary.py`: learns and checks WordPiece vocabularies;
+- `text_pipeline.py`: tokenizes, packs and masks strings inside `tf.data`;
+- `text_packing.py`: tokenizes and packs a batch of strings eagerly;
+- `text_batch.py`: a batch of token ids, as the step sees it.
+
+Either:
+
+- `tf_datasets.py`: recognises a `tf.data.Dataset` without importing
+  TensorFlow.
+
+The data sets keras_ssl ships loaders for are in `keras_ssl.datasets`.
 """

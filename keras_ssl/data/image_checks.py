@@ -4,26 +4,14 @@ Every error names what is wrong with the input and how to fix it. Arrays are
 checked whole; datasets by their element spec and their first batch.
 """
 
-import sys
-
 import numpy as np
 
 from keras_ssl.data.image_batch import select_images
+from keras_ssl.data.tf_datasets import is_tf_dataset
 
 # Values a float image may take beyond [0, 1] before it is called out of
 # range (round-off from resizing or augmentation).
 _RANGE_SLACK = 1e-3
-
-
-def _tensorflow():
-    """TensorFlow if the user already imported it, else None (never imports)."""
-    return sys.modules.get("tensorflow")
-
-
-def is_tf_dataset(x):
-    """True for a `tf.data.Dataset`, without importing TensorFlow."""
-    tf = _tensorflow()
-    return tf is not None and isinstance(x, tf.data.Dataset)
 
 
 def _shape_str(shape):
@@ -120,7 +108,8 @@ def check_image_array(array, image_shape):
 
 
 def _check_tf_dataset(dataset, image_shape):
-    tf = _tensorflow()
+    import tensorflow as tf  # Already imported: `dataset` is one of its.
+
     spec = select_images(dataset.element_spec)
     if spec.dtype == tf.string:
         _fail(

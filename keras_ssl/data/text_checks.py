@@ -12,7 +12,7 @@ import os
 
 import numpy as np
 
-from keras_ssl.data.image_checks import is_tf_dataset
+from keras_ssl.data.tf_datasets import is_tf_dataset
 
 #: The key holding the text in dict elements (tfds style).
 TEXT_KEY = "text"
@@ -27,8 +27,9 @@ def _fail(message):
     raise ValueError(message)
 
 
-def looks_like_text(x):
-    """True if `x` holds strings: a list/array of str or a string tensor."""
+def _holds_strings(x):
+    """True if `x` is strings in memory: a str, a list/array of str or a
+    string tensor."""
     if isinstance(x, str):
         return True
     if isinstance(x, (list, tuple)):
@@ -42,8 +43,20 @@ def looks_like_text(x):
 
 
 def is_text_input(x):
-    """True for any text input form: strings, a file path, a string dataset."""
-    if isinstance(x, os.PathLike) or looks_like_text(x):
+    """True for any text input form; keras_ssl's one text detector.
+
+    The forms: a string, a list/tuple/numpy array of strings, a string
+    tensor, a path (`str` or `os.PathLike`) and a `tf.data.Dataset` of
+    strings (dict elements: under `"text"`; tuple elements: first). Nothing
+    is read or checked: `string_dataset` does that.
+
+    Args:
+        x: any input.
+
+    Returns:
+        bool. False for numbers, images, token ids and anything else.
+    """
+    if isinstance(x, os.PathLike) or _holds_strings(x):
         return True
     if not is_tf_dataset(x):
         return False

@@ -23,6 +23,7 @@ from keras_ssl.data.text_vocabulary import MASK
 from keras_ssl.data.text_vocabulary import PAD
 from keras_ssl.data.text_vocabulary import SEP
 from keras_ssl.data.text_vocabulary import SPECIAL_TOKENS
+from keras_ssl.data.tf_datasets import is_tf_dataset
 
 #: Keys of a masked-LM batch: the packed ids, the ids with masks applied,
 #: and for each of up to P selected positions its index, original id and
@@ -205,8 +206,6 @@ def repeat_for_epochs(dataset):
     changing from epoch to epoch even under a global TensorFlow seed. A
     dataset of unknown or infinite size is returned as is, with None.
     """
-    from keras_ssl.data.image_checks import is_tf_dataset
-
     if not is_tf_dataset(dataset):
         return dataset, None
     batches = int(dataset.cardinality())
@@ -217,7 +216,5 @@ def repeat_for_epochs(dataset):
 
 def is_masked_lm_batches(x):
     """True for data already in masked-LM form (dicts of `MASKED_LM_KEYS`)."""
-    from keras_ssl.data.image_checks import is_tf_dataset
-
     spec = x.element_spec if is_tf_dataset(x) else x
     return isinstance(spec, dict) and all(key in spec for key in MASKED_LM_KEYS)

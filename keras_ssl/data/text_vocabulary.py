@@ -2,8 +2,12 @@
 
 Learning is keras-nlp's `compute_word_piece_vocabulary` (tf-text's
 WordPiece learner); this module only fixes the special tokens keras_ssl's
-text models rely on and turns the learner's silent shortfalls into errors.
+text models rely on and makes the learner's silent shortfalls visible: a
+warning when the corpus supports fewer tokens than asked for, an error when
+it supports almost none.
 """
+
+import warnings
 
 #: Special tokens, in keras-nlp's order. `[PAD]` must be id 0: padding masks
 #: and the mask generator's default treat id 0 as padding.
@@ -13,6 +17,10 @@ PAD, CLS, SEP, UNK, MASK = SPECIAL_TOKENS
 # tf-text's learner accepts a vocabulary up to 5% smaller than requested
 # (its `slack_ratio`); anything smaller means the corpus ran out of pieces.
 _LEARNER_SLACK = 0.05
+
+# Pieces beyond the special tokens a corpus must support at the least (a
+# one-word corpus supports two: the word and its "##" continuation).
+_MIN_PIECES = 5
 
 # Texts pre-tokenized per step while counting words (batching is ~2x faster
 # than one text at a time and gives the same counts).
@@ -70,22 +78,32 @@ def check_vocabulary(vocabulary):
 
 
 def learn_vocabulary(texts, vocabulary_size, lowercase=True, strip_accents=True):
-    """Learn a WordPiece vocabulary of `vocabulary_size` tokens from `texts`.
+    """Learn a WordPiece vocabulary of up to `vocabulary_size` tokens.
 
     Uses `keras_nlp.tokenizers.compute_word_piece_vocabulary` with
     `SPECIAL_TOKENS` reserved at ids 0-4. The learner keeps only pieces seen
-    often enough, so a small corpus supports only a small vocabulary; if it
-    cannot reach 95% of `vocabulary_size` this raises instead of silently
-    returning fewer tokens.
+    often enough, so a small corpus supports only a small vocabulary:
+    `vocabulary_size` is an upper bound. If the corpus cannot reach 95% of
+    it, this learns what the corpus supports and warns with the size
+    learned; if the corpus supports fewer than 5 pieces besides the special
+    tokens, it raises.
 
     Args:
         texts: `tf.data.Dataset` of strings, single or batched.
-        vocabulary_size: int. Tokens wanted, special tokens included.
+        vocabulary_size: int. Most tokens wanted, special tokens included.
         lowercase: bool. Lowercase text before learning.
         strip_accents: bool. Remove accents before learning.
 
     Returns:
         List of token strings, `"[PAD]"` first.
+
+    Raises:
+        ValueError: for a bad `vocabulary_size`, or a corpus that supports
+            almost no vocabulary.
+
+    Warns:
+        UserWarning: when the vocabulary learned is smaller than
+            `vocabulary_size` (beyond the learner's 5% slack).
 
     Example:
     >>> texts = tf.data.Dataset.from_tensor_slices(["the cat sat"] * 20)
@@ -115,12 +133,24 @@ def learn_vocabulary(texts, vocabulary_size, lowercase=True, strip_accents=True)
         strip_accents=strip_accents,
         reserved_tokens=list(SPECIAL_TOKENS),
     )
-    if len(vocabulary) < (1.0 - _LEARNER_SLACK) * vocabulary_size:
-        raise ValueError(
-            f"The corpus supports a WordPiece vocabulary of about "
-            f"{len(vocabulary)} tokens, fewer than vocabulary_size="
-            f"{vocabulary_size} (the learner keeps only pieces seen often "
-            f"enough). Pass vocabulary_size={len(vocabulary)} or less, or "
-            f"more text."
+    learned = len(vocabulary)
+    if learned < (1.0 - _LEARNER_SLACK) * vocabulary_size:
+        supported = (
+            f"The corpus supports a WordPiece vocabulary of {learned} tokens, "
+            f"fewer than vocabulary_size={vocabulary_size} (the learner keeps "
+            f"only pieces seen often enough)."
+        )
+        if learned < len(SPECIAL_TOKENS) + _MIN_PIECES:
+            raise ValueError(
+                f"{supported} That is fewer than the {len(SPECIAL_TOKENS)} "
+                f"special tokens and {_MIN_PIECES} pieces: pass more (or "
+                f"longer) texts."
+            )
+        warnings.warn(
+            f"{supported} Learned those {learned}; pass vocabulary_size="
+            f"{learned} to silence this warning, or more text for a larger "
+            f"vocabulary.",
+            UserWarning,
+            stacklevel=2,
         )
     return check_vocabulary(vocabulary)

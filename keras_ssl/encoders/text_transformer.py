@@ -1,15 +1,19 @@
-"""A small BERT-style Transformer that maps raw text to one vector per text."""
+"""A small BERT-style Transformer that maps raw text to one vector per text.
 
-import types
+Its argument checks are in `text_transformer_checks.py`; turning strings
+into token ids is `keras_ssl.data.text_packing` (eagerly) and
+`keras_ssl.data.text_pipeline` (in `tf.data`).
+"""
 
 import keras
 from keras import ops
 
 from keras_ssl.data import text_checks
 from keras_ssl.data import text_pipeline
-from keras_ssl.data.text_vocabulary import SPECIAL_TOKENS
+from keras_ssl.data.text_packing import TokenIdPacker
 from keras_ssl.data.text_vocabulary import UNK
-from keras_ssl.data.text_vocabulary import check_vocabulary
+from keras_ssl.encoders.text_transformer_checks import check_sizes
+from keras_ssl.encoders.text_transformer_checks import resolve_vocabulary
 from keras_ssl.loading import encoder_from_preset
 from keras_ssl.serialization import keras_ssl_serializable
 
@@ -101,20 +105,8 @@ class TextTransformer(keras.Model):
     ):
         import keras_nlp
 
-        if vocabulary is not None:
-            vocabulary = check_vocabulary(vocabulary)
-            if vocabulary_size is not None and vocabulary_size != len(vocabulary):
-                raise ValueError(
-                    f"vocabulary_size={vocabulary_size} but the vocabulary has "
-                    f"{len(vocabulary)} tokens. Drop vocabulary_size."
-                )
-            vocabulary_size = len(vocabulary)
-        if vocabulary_size is None:
-            raise ValueError(
-                "Pass a vocabulary (a list of WordPiece tokens), e.g. from "
-                "keras_ssl.MaskedLM.from_texts(texts, vocabulary_size=...)."
-            )
-        _check_sizes(
+        vocabulary, vocabulary_size = resolve_vocabulary(vocabulary, vocabulary_size)
+        check_sizes(
             vocabulary_size, sequence_length, num_layers, num_heads, hidden_dim,
             intermediate_dim, dropout, pooling,
         )
@@ -185,31 +177,9 @@ class TextTransformer(keras.Model):
         self.pooling = pooling
         self.lowercase = lowercase
         self.strip_accents = strip_accents
-        self._pack = None
+        self._packer = TokenIdPacker(tokenizer, sequence_length, owner=self.name)
 
     # --- Strings in --------------------------------------------------------
-
-    def _pack_function(self):
-        """The tokenize-and-pack `tf.function`, rebuilt if the vocabulary
-        changed (it is set after construction when a saved model loads)."""
-        import tensorflow as tf
-
-        vocabulary = self.tokenizer.vocabulary
-        if vocabulary is None:
-            raise ValueError(
-                f"{self.name} has no vocabulary. Build it with vocabulary=... "
-                f"or load a saved model (keras.saving.load_model)."
-            )
-        if self._pack is None or self._pack.vocabulary is not vocabulary:
-            pack = text_pipeline.pack_function(self.tokenizer, self.sequence_length)
-            # A plain namespace: Keras would wrap (and copy) a tuple or list.
-            self._pack = types.SimpleNamespace(
-                vocabulary=vocabulary,
-                function=tf.function(
-                    pack, input_signature=[tf.TensorSpec([None], tf.string)]
-                ),
-            )
-        return self._pack.function
 
     def tokenize(self, texts):
         """Token ids `(N, sequence_length)` of a batch of strings.
@@ -221,22 +191,10 @@ class TextTransformer(keras.Model):
         Args:
             texts: list or 1-D array of strings, or a string `tf.Tensor`.
         """
-        import tensorflow as tf
-
-        if isinstance(texts, tf.Tensor):
-            token_ids = self._pack_function()(texts)
-            if keras.backend.backend() == "tensorflow":
-                return token_ids
-            return token_ids.numpy()
-        if isinstance(texts, str):
-            raise ValueError(
-                "Got a single string; pass a list of texts, e.g. [text]."
-            )
-        texts = text_checks.check_texts(texts)
-        return self._pack_function()(tf.constant(texts)).numpy()
+        return self._packer(texts)
 
     def __call__(self, inputs, *args, **kwargs):
-        if text_checks.looks_like_text(inputs):
+        if text_checks.is_text_input(inputs):
             inputs = self.tokenize(inputs)
         return super().__call__(inputs, *args, **kwargs)
 
@@ -280,36 +238,3 @@ class TextTransformer(keras.Model):
     # vocabulary) of a masked-LM preset.
     from_preset = classmethod(encoder_from_preset)
 
-
-def _check_sizes(
-    vocabulary_size, sequence_length, num_layers, num_heads, hidden_dim,
-    intermediate_dim, dropout, pooling,
-):
-    positive = {
-        "vocabulary_size": vocabulary_size,
-        "num_layers": num_layers,
-        "num_heads": num_heads,
-        "hidden_dim": hidden_dim,
-        "intermediate_dim": intermediate_dim,
-    }
-    for name, value in positive.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int; got {value!r}.")
-    if vocabulary_size <= len(SPECIAL_TOKENS):
-        raise ValueError(
-            f"vocabulary_size must exceed the {len(SPECIAL_TOKENS)} special "
-            f"tokens; got {vocabulary_size}."
-        )
-    if not isinstance(sequence_length, int) or sequence_length < 3:
-        raise ValueError(
-            f"sequence_length must be an int >= 3 ([CLS], a token, [SEP]); "
-            f"got {sequence_length!r}."
-        )
-    if hidden_dim % num_heads:
-        raise ValueError(
-            f"num_heads={num_heads} must divide hidden_dim={hidden_dim}."
-        )
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout must be in [0, 1); got {dropout}.")
-    if pooling not in ("mean", "cls"):
-        raise ValueError(f"pooling must be 'mean' or 'cls'; got {pooling!r}.")

@@ -1,6 +1,6 @@
 """Evaluation of frozen encoders: linear probe, kNN, collapse measure.
 
-Every function takes an encoder (e.g. `model.encoder`) and labelled data
+Every function takes an encoder (e.g. `model.encoder`) and labeled data
 (`(x, y)`, tfds-style dicts or batched `tf.data`), computes the features
 once in batches, and leaves the encoder untouched. `keras_ssl.callbacks`
 runs the same measurements during `fit`.

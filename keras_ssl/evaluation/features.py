@@ -8,8 +8,9 @@ The probe and kNN functions and callbacks all start here. Inputs may be:
   (encoders take float32 images in [0, 1]);
 - text: arrays or lists of strings, handed to `encoder.predict` as they are
   (a text encoder tokenizes them itself);
-- labelled pairs `(x, y)`, tfds-style dicts `{"image": x, "label": y}` and
-  batched `tf.data.Dataset`s of either, read once in order;
+- labeled pairs `(x, y)`, tfds-style dicts `{"image": x, "label": y}` (or
+  `{"text": x, "label": y}`) and batched `tf.data.Dataset`s of either, read
+  once in order;
 - with `encoder=None`, the inputs themselves are the features (flattened):
   the raw-pixel baseline, or features computed elsewhere.
 """
@@ -18,20 +19,12 @@ import numpy as np
 
 from keras_ssl.data import image_batch
 from keras_ssl.data import image_checks
+from keras_ssl.data.text_checks import TEXT_KEY
+from keras_ssl.data.text_checks import is_text_input
+from keras_ssl.data.tf_datasets import is_tf_dataset
 
 #: The key holding labels in tfds-style dict elements.
 LABEL_KEY = "label"
-
-
-def is_text(x):
-    """True for an array or list of strings (or bytes)."""
-    if isinstance(x, (list, tuple)) and x and isinstance(x[0], (str, bytes)):
-        return True
-    dtype = getattr(x, "dtype", None)
-    if isinstance(x, np.ndarray) and dtype.kind in "USO":
-        return True
-    # A tf.string tensor, without importing TensorFlow.
-    return getattr(dtype, "name", None) == "string"
 
 
 def _encoder_image_shape(encoder):
@@ -90,8 +83,8 @@ def _image_features(encoder, images, batch_size):
 def _array_features(encoder, x, batch_size):
     if encoder is None:
         return _raw_features(x)
-    if is_text(x):
-        x = np.asarray(x)
+    if is_text_input(x):
+        x = np.asarray(x) if isinstance(x, (list, tuple)) else x
         return _as_vectors(encoder.predict(x, batch_size=batch_size, verbose=0), encoder)
     image_shape = _encoder_image_shape(encoder)
     if image_shape is not None:
@@ -103,33 +96,47 @@ def _array_features(encoder, x, batch_size):
     return _as_vectors(encoder.predict(x, batch_size=batch_size, verbose=0), encoder)
 
 
-def _split_labelled(element):
-    """`(x, y)` of one labelled element: a pair, or a dict with a label."""
+def _input_part(element):
+    """The input of an unlabeled element: itself, a tuple's first entry, or
+    a dict's `"image"` (or `"text"`) entry."""
+    if isinstance(element, dict) and TEXT_KEY in element:
+        return element[TEXT_KEY]
+    return image_batch.select_images(element)
+
+
+def _split_labeled(element):
+    """`(x, y)` of one labeled element: a pair, or a dict with a label."""
     if isinstance(element, dict):
         if LABEL_KEY not in element:
             raise ValueError(
-                f"Labelled dict inputs need the key {LABEL_KEY!r} (tfds "
+                f"Labeled dict inputs need the key {LABEL_KEY!r} (tfds "
                 f"style); got keys {sorted(element)}. Pass (x, y) instead."
             )
         x = {key: value for key, value in element.items() if key != LABEL_KEY}
-        if image_batch.IMAGE_KEY in x:
-            x = x[image_batch.IMAGE_KEY]
+        if image_batch.IMAGE_KEY in x or TEXT_KEY in x:
+            x = _input_part(x)
         elif len(x) == 1:
             (x,) = x.values()
         return x, element[LABEL_KEY]
     if isinstance(element, (tuple, list)) and len(element) >= 2:
         return element[0], element[1]
     raise ValueError(
-        "Labelled inputs must be a pair (x, y), a dict with 'image' (or the "
+        "Labeled inputs must be a pair (x, y), a dict with 'image' (or the "
         "text) and 'label', or a batched tf.data.Dataset of either; got "
         f"{type(element).__name__}."
     )
 
 
-def _dataset_features(encoder, dataset, batch_size, labelled):
+def _decoded(strings):
+    """A numpy batch of `tf.string`s (bytes) as an array of `str`."""
+    return np.array([value.decode("utf-8") for value in np.ravel(strings)])
+
+
+def _dataset_features(encoder, dataset, batch_size, labeled):
     spec = dataset.element_spec
-    if labelled:
-        _, label_spec = _split_labelled(spec)
+    text = is_text_input(dataset)
+    if labeled:
+        _, label_spec = _split_labeled(spec)
         if label_spec.shape.rank == 0:
             raise ValueError(
                 "The dataset yields single examples, not batches (its labels "
@@ -137,16 +144,18 @@ def _dataset_features(encoder, dataset, batch_size, labelled):
             )
     features, labels = [], []
     for element in dataset.as_numpy_iterator():
-        if labelled:
-            x, y = _split_labelled(element)
+        if labeled:
+            x, y = _split_labeled(element)
             labels.append(np.asarray(y))
         else:
-            x = image_batch.select_images(element) if not is_text(element) else element
+            x = _input_part(element)
+        if text:  # The numpy iterator yields tf.string as bytes.
+            x = _decoded(x)
         features.append(_array_features(encoder, x, batch_size))
     if not features:
         raise ValueError("The dataset is empty; pass at least one batch.")
     features = np.concatenate(features)
-    return (features, np.concatenate(labels)) if labelled else features
+    return (features, np.concatenate(labels)) if labeled else features
 
 
 def check_inputs(encoder, data, labeled):
@@ -155,21 +164,21 @@ def check_inputs(encoder, data, labeled):
     Callbacks call this when training starts, so a wrong shape or a missing
     label fails at once instead of after the first epoch.
     """
-    if image_checks.is_tf_dataset(data):
+    if is_tf_dataset(data):
         if labeled:
-            _split_labelled(data.element_spec)
+            _split_labeled(data.element_spec)
         return
     x = data
     if labeled:
-        x, y = _split_labelled(data)
+        x, y = _split_labeled(data)
         if len(np.asarray(y).reshape(-1)) != len(x):
             raise ValueError(
                 f"Got {len(x)} examples but {len(np.asarray(y).reshape(-1))} "
                 f"labels; pass one label per example."
             )
     elif isinstance(x, dict):
-        x = image_batch.select_images(x)
-    if encoder is None or is_text(x):
+        x = _input_part(x)
+    if encoder is None or is_text_input(x):
         return
     image_shape = _encoder_image_shape(encoder)
     if image_shape is not None:
@@ -199,28 +208,28 @@ def extract_features(encoder, x, batch_size=256):
     >>> extract_features(model.encoder, x_test).shape
     (1000, 128)
     """
-    if image_checks.is_tf_dataset(x):
-        return _dataset_features(encoder, x, batch_size, labelled=False)
+    if is_tf_dataset(x):
+        return _dataset_features(encoder, x, batch_size, labeled=False)
     if isinstance(x, dict):
-        x = image_batch.select_images(x)
+        x = _input_part(x)
     return _array_features(encoder, x, batch_size)
 
 
 def labeled_features(encoder, data, batch_size=256):
-    """`(features, labels)` of labelled data, read once in order.
+    """`(features, labels)` of labeled data, read once in order.
 
     Args:
         encoder: as in `extract_features` (None: the inputs are features).
-        data: `(x, y)`, a dict `{"image": x, "label": y}`, or a batched
-            `tf.data.Dataset` yielding either.
+        data: `(x, y)`, a dict `{"image": x, "label": y}` (or `{"text": x,
+            "label": y}`), or a batched `tf.data.Dataset` yielding either.
         batch_size: examples per forward pass.
 
     Returns:
         float32 array `(N, D)` and a numpy array `(N,)` of labels.
     """
-    if image_checks.is_tf_dataset(data):
-        return _dataset_features(encoder, data, batch_size, labelled=True)
-    x, y = _split_labelled(data)
+    if is_tf_dataset(data):
+        return _dataset_features(encoder, data, batch_size, labeled=True)
+    x, y = _split_labeled(data)
     features = extract_features(encoder, x, batch_size)
     labels = np.asarray(y).reshape(-1)
     if len(labels) != len(features):

@@ -2,7 +2,7 @@
 
 The kNN monitor of Wu et al. 2018 ("Unsupervised Feature Learning via
 Non-Parametric Instance Discrimination", section 3.5), used by most SSL
-papers: cosine similarity to every labelled example, the k most similar
+papers: cosine similarity to every labeled example, the k most similar
 vote for their class with weight `exp(similarity / temperature)`, and the
 class with the largest total wins.
 
@@ -37,7 +37,7 @@ def knn_predict(
     """Predicted class codes of `query_features` by weighted kNN.
 
     Args:
-        train_features: float array `(N, D)`, the labelled examples.
+        train_features: float array `(N, D)`, the labeled examples.
         train_labels: int array `(N,)` of class codes `0..C-1`.
         query_features: float array `(M, D)`.
         k: int. Neighbours that vote; at most N are used.
@@ -89,9 +89,9 @@ def knn_accuracy(
     Args:
         encoder: `keras.Model` mapping inputs to vectors (e.g.
             `model.encoder`); None to use the inputs as features.
-        train: the labelled examples that vote: `(x, y)`, `{"image": x,
+        train: the labeled examples that vote: `(x, y)`, `{"image": x,
             "label": y}` or a batched `tf.data.Dataset` of either.
-        val: the labelled examples to classify, same forms.
+        val: the labeled examples to classify, same forms.
         k: int. Neighbours that vote.
         temperature: float. Vote weight `exp(cosine similarity / T)`.
         batch_size: int. Batch size of the encoder's forward passes.

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from keras_ssl.data.mnist5k import per_class_subset
+from keras_ssl.datasets.mnist5k_data import per_class_subset
 from keras_ssl.evaluation.features import labeled_features
 from keras_ssl.evaluation.knn import knn_accuracy
 from keras_ssl.evaluation.linear_probe import linear_probe
@@ -45,9 +45,9 @@ def label_efficiency(
     Args:
         encoder: `keras.Model` (e.g. `model.encoder`), or None to probe the
             inputs themselves (the raw-pixel baseline).
-        train: labelled pool `(x, y)` (or dict / `tf.data`, as in
-            `linear_probe`) the labelled subsets are drawn from.
-        test: labelled data the probes are scored on.
+        train: labeled pool `(x, y)` (or dict / `tf.data`, as in
+            `linear_probe`) the labeled subsets are drawn from.
+        test: labeled data the probes are scored on.
         labels_per_class: sequence of ints and/or `"all"`.
         draws: int. Subsets drawn per budget (budgets other than `"all"`).
         k: int. kNN neighbours.

@@ -90,10 +90,10 @@ def linear_probe(
     Args:
         encoder: `keras.Model` mapping inputs to vectors (e.g.
             `model.encoder`); None to use the inputs as features.
-        train: labelled training data: `(x, y)`, `{"image": x, "label": y}`
+        train: labeled training data: `(x, y)`, `{"image": x, "label": y}`
             or a batched `tf.data.Dataset` of either. Images may be uint8 or
             float in [0, 1]; text may be strings. Labels: ints or strings.
-        val: labelled evaluation data, same forms.
+        val: labeled evaluation data, same forms.
         epochs: int. Epochs of classifier training.
         batch_size: int or None. Minibatch size of classifier training;
             None: 256, or `N // 8` for train sets under 2,048 examples, so

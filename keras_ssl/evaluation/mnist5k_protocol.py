@@ -6,7 +6,7 @@ from keras_ssl.evaluation.label_efficiency import label_efficiency
 #: Label budgets of the zoo's cards: labels per class, then all 4,000.
 PROTOCOL_LABELS_PER_CLASS = (1, 10, 100, "all")
 
-#: Random labelled subsets drawn per budget (their mean is reported).
+#: Random labeled subsets drawn per budget (their mean is reported).
 PROTOCOL_DRAWS = 5
 
 

@@ -1,24 +1,8 @@
 """The projection MLP of SimCLR and BYOL."""
 
-import keras
-
+from keras_ssl.backend.cross_replica import synchronize_batch_norm
 from keras_ssl.heads.mlp_head import MLPHead
 from keras_ssl.serialization import keras_ssl_serializable
-
-
-def _synchronize_batch_norm(head):
-    """Make the head's BatchNorm layers average statistics over replicas.
-
-    Only TensorFlow runs a step per replica (`MirroredStrategy`); JAX's
-    `DataParallel` step already sees the global batch. The flag is not part
-    of the head's config, so a head saved on TensorFlow loads on JAX.
-    """
-    if keras.backend.backend() != "tensorflow":
-        return
-    for block in head.block_layers:
-        for layer in block:
-            if isinstance(layer, keras.layers.BatchNormalization):
-                layer.synchronized = True
 
 
 @keras_ssl_serializable
@@ -75,7 +59,10 @@ class ProjectionHead(MLPHead):
         self.output_batch_norm = bool(output_batch_norm)
         self.global_batch_norm = bool(global_batch_norm)
         if self.global_batch_norm:
-            _synchronize_batch_norm(self)
+            # Not part of the config: a head saved on TensorFlow loads on JAX.
+            synchronize_batch_norm(
+                layer for block in self.block_layers for layer in block
+            )
 
     def get_config(self):
         config = super().get_config()

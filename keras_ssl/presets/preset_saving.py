@@ -7,6 +7,7 @@ import re
 import keras
 import numpy as np
 
+from keras_ssl.backend import backend_name
 from keras_ssl.io.atomic_write import atomic_directory
 from keras_ssl.presets.preset_files import ASSETS_DIRECTORY
 from keras_ssl.presets.preset_files import CARD_FILE
@@ -174,7 +175,7 @@ def save_preset(
             encoder_parameters=int(model.encoder.count_params()),
             keras_version=keras.__version__,
             keras_ssl_version=__version__,
-            backend=keras.backend.backend(),
+            backend=backend_name(),
             weights_sha256=file_sha256(weights_path),
             weights_bytes=os.path.getsize(weights_path),
             **metadata,

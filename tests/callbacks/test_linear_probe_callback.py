@@ -16,12 +16,12 @@ from test_case import tiny_conv_net
 PROBE = dict(probe_epochs=5, batch_size=32)
 
 
-def labelled_sets():
+def labeled_sets():
     return mnist5k_subset("train", per_class=6), mnist5k_subset("test", size=100)
 
 
 def test_logs_the_probe_of_the_current_weights():
-    train, val = labelled_sets()
+    train, val = labeled_sets()
     model = keras_ssl.RotationPrediction(encoder=tiny_conv_net(), seed=0)
     model.compile()
     probe = LinearProbe(train, val, **PROBE)
@@ -51,7 +51,7 @@ def no_batchnorm_encoder():
 
 
 def test_early_stopping_and_checkpoint_follow_the_probe(tmp_path):
-    train, val = labelled_sets()
+    train, val = labeled_sets()
     images = train[0]  # 60 images, batch 20: 3 steps per epoch
     # The encoder trains for two epochs, then the learning rate is 0 and
     # the probe cannot improve any more: EarlyStopping must stop.
@@ -91,7 +91,7 @@ def test_early_stopping_and_checkpoint_follow_the_probe(tmp_path):
 
 def fit_with_skipped_epochs(extra_callbacks):
     """4 epochs, LinearProbe and KNNMonitor every 2 epochs."""
-    train, val = labelled_sets()
+    train, val = labeled_sets()
     model = keras_ssl.RotationPrediction(encoder=tiny_conv_net(), seed=0)
     model.compile()
     probe = LinearProbe(train, val, every_n_epochs=2, **PROBE)
@@ -134,7 +134,7 @@ def test_tensorboard_records_the_probe(tmp_path):
 
 
 def test_bad_data_fails_before_training():
-    train, val = labelled_sets()
+    train, val = labeled_sets()
     with pytest.raises(ValueError, match="labels"):
         LinearProbe((train[0], train[1][:3]), val)
     model = keras_ssl.RotationPrediction(encoder=tiny_conv_net(), seed=0)

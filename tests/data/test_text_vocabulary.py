@@ -1,3 +1,5 @@
+import warnings
+
 import pytest
 
 from keras_ssl.data.text_vocabulary import SPECIAL_TOKENS
@@ -21,10 +23,28 @@ def test_learns_wordpiece_vocabulary_with_special_tokens_first():
     assert any(token.startswith("##") for token in vocabulary)
 
 
-def test_vocabulary_larger_than_corpus_supports_raises():
+def test_vocabulary_size_is_an_upper_bound_with_a_warning():
     texts = tf.data.Dataset.from_tensor_slices(TEXTS)
-    with pytest.raises(ValueError, match=r"supports a WordPiece vocabulary of about \d+"):
-        learn_vocabulary(texts, 5000)
+    supported = learn_vocabulary(texts, 60)
+    with pytest.warns(UserWarning, match=r"supports a WordPiece vocabulary of") as record:
+        vocabulary = learn_vocabulary(texts, 5000)
+    (warning,) = [w for w in record if issubclass(w.category, UserWarning)]
+    learned = len(vocabulary)
+    assert f"of {learned} tokens" in str(warning.message)
+    assert f"vocabulary_size={learned}" in str(warning.message)
+    assert vocabulary == supported  # All the corpus supports, nothing more.
+    assert vocabulary[:5] == list(SPECIAL_TOKENS)
+    assert 10 <= learned < 5000 * 0.95
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # Asking for what it supports: silent.
+        assert learn_vocabulary(texts, learned) == vocabulary
+
+
+def test_corpus_supporting_almost_no_vocabulary_raises():
+    texts = tf.data.Dataset.from_tensor_slices(["ab"] * 3)
+    message = r"vocabulary of \d+ tokens.*5 special tokens and 5 pieces"
+    with pytest.raises(ValueError, match=message):
+        learn_vocabulary(texts, 100)
 
 
 def test_bad_vocabulary_size():

@@ -26,7 +26,7 @@ def test_inference_mode_leaves_batchnorm_statistics_alone():
         np.testing.assert_array_equal(old, keras.ops.convert_to_numpy(new))
 
 
-def test_labelled_forms_agree_and_tf_data_is_read_once_in_order():
+def test_labeled_forms_agree_and_tf_data_is_read_once_in_order():
     import tensorflow as tf
 
     encoder = tiny_conv_net()

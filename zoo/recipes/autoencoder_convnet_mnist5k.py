@@ -1,7 +1,7 @@
 """Recipe of the `autoencoder_convnet_mnist5k` preset.
 
 A denoising convolutional autoencoder (binary cross-entropy, Gaussian noise
-0.2) on the default ConvNet, pretrained on the 4,000 unlabelled digits of
+0.2) on the default ConvNet, pretrained on the 4,000 unlabeled digits of
 mnist5k's train split; measured by `keras_ssl.evaluation.mnist5k_metrics`.
 
     python zoo/recipes/autoencoder_convnet_mnist5k.py

@@ -1,7 +1,7 @@
 """Recipe of the `byol_convnet_mnist5k` preset.
 
 BYOL (tau from 0.99 to 1 on the cosine schedule) on the default ConvNet,
-pretrained on the 4,000 unlabelled digits of mnist5k's train split with the
+pretrained on the 4,000 unlabeled digits of mnist5k's train split with the
 grayscale digit views; measured by `keras_ssl.evaluation.mnist5k_metrics`.
 
     python zoo/recipes/byol_convnet_mnist5k.py

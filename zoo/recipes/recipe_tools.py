@@ -19,6 +19,7 @@ import time
 import keras
 
 import keras_ssl
+from keras_ssl.backend import backend_name
 
 ZOO_DIRECTORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -59,7 +60,7 @@ def hardware():
                     break
     except OSError:
         pass
-    return f"{os.cpu_count()} x {model} (no GPU), {keras.backend.backend()} backend"
+    return f"{os.cpu_count()} x {model} (no GPU), {backend_name()} backend"
 
 
 def command(args):

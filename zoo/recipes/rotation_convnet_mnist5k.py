@@ -1,7 +1,7 @@
 """Recipe of the `rotation_convnet_mnist5k` preset.
 
 RotNet-style rotation prediction (0/90/180/270 degrees, a 2-hidden-layer
-head) on the default ConvNet, pretrained on the 4,000 unlabelled digits of
+head) on the default ConvNet, pretrained on the 4,000 unlabeled digits of
 mnist5k's train split; measured by `keras_ssl.evaluation.mnist5k_metrics`.
 
     python zoo/recipes/rotation_convnet_mnist5k.py

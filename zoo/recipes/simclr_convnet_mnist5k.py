@@ -1,7 +1,7 @@
 """Recipe of the `simclr_convnet_mnist5k` preset.
 
 SimCLR (NT-Xent, temperature 0.2) on the default ConvNet, pretrained on the
-4,000 unlabelled digits of mnist5k's train split with the grayscale digit
+4,000 unlabeled digits of mnist5k's train split with the grayscale digit
 views; measured by `keras_ssl.evaluation.mnist5k_metrics`.
 
     python zoo/recipes/simclr_convnet_mnist5k.py

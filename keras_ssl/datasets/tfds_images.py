@@ -1,4 +1,4 @@
-"""Unlabelled image batches from a TensorFlow Datasets (tfds) data set."""
+"""Unlabeled image batches from a TensorFlow Datasets (tfds) data set."""
 
 from keras_ssl.data.image_batch import IMAGE_KEY
 

