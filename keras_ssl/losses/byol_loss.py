@@ -5,6 +5,8 @@ from keras import ops
 
 from keras_ssl.serialization import keras_ssl_serializable
 
+__all__ = ["BYOLLoss", "byol_loss"]
+
 
 @keras_ssl_serializable
 def byol_loss(targets, predictions):

@@ -6,6 +6,8 @@ from keras import ops
 from keras_ssl.backend.cross_replica import all_gather_batch
 from keras_ssl.serialization import keras_ssl_serializable
 
+__all__ = ["NTXent", "nt_xent", "nt_xent_logits"]
+
 # A logit far below any cosine / temperature: removes an anchor's similarity
 # with itself from the softmax (exp underflows to exactly 0 in float32).
 _MASKED_LOGIT = -1e9

@@ -2,6 +2,8 @@
 
 from keras import ops
 
+__all__ = ["reconstruction_loss"]
+
 RECONSTRUCTION_LOSSES = ("mse", "bce")
 
 

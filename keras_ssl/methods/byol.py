@@ -5,30 +5,19 @@ import warnings
 import keras
 from keras import ops
 
-from keras_ssl.augment.view_pair import deserialize_augmentation
-from keras_ssl.augment.view_pair import serialize_augmentation
-from keras_ssl.augment.view_pair import view_pair
-from keras_ssl.augment.views import make_view
-from keras_ssl.backend.cross_replica import replica_seed
 from keras_ssl.heads.prediction_head import PredictionHead
 from keras_ssl.heads.projection_head import ProjectionHead
+from keras_ssl.inputs import ImageInputs
 from keras_ssl.losses.byol_loss import byol_loss
-from keras_ssl.methods.ssl_model import SSLModel
+from keras_ssl.methods.joint_embedding import JointEmbeddingModel
+from keras_ssl.methods.registry import register_method
 from keras_ssl.schedules.cosine_momentum import cosine_momentum
-from keras_ssl.serialization import keras_ssl_serializable
+
+__all__ = ["BYOL"]
 
 
-class _PlanMomentumSchedule(keras.callbacks.Callback):
-    """Sets BYOL's planned step count from `fit`'s epochs and steps."""
-
-    def on_train_begin(self, logs=None):
-        self.model.plan_momentum_schedule(
-            self.params.get("epochs"), self.params.get("steps")
-        )
-
-
-@keras_ssl_serializable
-class BYOL(SSLModel):
+@register_method("byol")
+class BYOL(JointEmbeddingModel):
     """BYOL (Grill et al. 2020): Bootstrap Your Own Latent.
 
     Each image gets two views (by default asymmetric in blur and
@@ -63,8 +52,8 @@ class BYOL(SSLModel):
         total_steps: int or None. Steps of the whole run for the momentum
             schedule; None takes them from each `fit` call.
         augmentation: None, a layer or callable, or a pair of them for the
-            two views; see `keras_ssl.augment`. None picks
-            `keras_ssl.augment.default_views("byol", image_shape)`: the
+            two views; see `keras_ssl.augment`. None picks the `"byol"`
+            view recipe (`keras_ssl.augment.view_recipe`): the
             paper's pair for colour images, `digit_views()` for 1-channel.
         seed: int or None. Seed of the views.
         **kwargs: `keras.Model` arguments (`name`, ...).
@@ -81,6 +70,9 @@ class BYOL(SSLModel):
     ```
     """
 
+    inputs_class = ImageInputs
+    view_recipe = "byol"
+
     def __init__(
         self,
         encoder,
@@ -93,7 +85,9 @@ class BYOL(SSLModel):
         seed=None,
         **kwargs,
     ):
-        super().__init__(encoder=encoder, seed=seed, **kwargs)
+        super().__init__(
+            encoder=encoder, augmentation=augmentation, seed=seed, **kwargs
+        )
         if not 0.0 <= tau_base <= 1.0:
             raise ValueError(f"tau_base must be in [0, 1]; got {tau_base}.")
         if total_steps is not None and int(total_steps) <= 0:
@@ -114,9 +108,6 @@ class BYOL(SSLModel):
             name="predictor",
         )
         self.predictor.build((None, projection_units))
-        self.augmentation, self.first_view, self.second_view = view_pair(
-            augmentation, "byol", self.image_shape
-        )
 
         # === Target network: non-trainable copies of encoder + projector ===
         self.target_encoder_weights = self._copies(encoder.trainable_variables)
@@ -204,22 +195,10 @@ class BYOL(SSLModel):
             self.ema_step.value, self.planned_steps.value, self.tau_base
         )
 
-    def fit(self, x=None, y=None, validation_data=None, **kwargs):
-        callbacks = list(kwargs.pop("callbacks", None) or [])
-        callbacks.append(_PlanMomentumSchedule())
-        return super().fit(
-            x, y, validation_data=validation_data, callbacks=callbacks, **kwargs
-        )
+    def begin_fit(self, epochs, steps_per_epoch):
+        self.plan_momentum_schedule(epochs, steps_per_epoch)
 
     # --- Step ----------------------------------------------------------------
-
-    def make_views(self, images):
-        """The two random views of each image, seeded by the model."""
-        seed = replica_seed(self.seed_generator)
-        return (
-            make_view(self.first_view, images, seed),
-            make_view(self.second_view, images, seed),
-        )
 
     def target_projections(self, images, training):
         """The target network's projections (no gradient)."""
@@ -245,8 +224,8 @@ class BYOL(SSLModel):
         return ops.stop_gradient(projections)
 
     def compute_ssl_loss(self, images, training):
-        views_1, views_2 = self.make_views(images)
-        views = ops.concatenate([views_1, views_2], axis=0)
+        # Both views in one pass, online and target: BatchNorm sees all 2N.
+        views = ops.concatenate(self.make_views(images), axis=0)
         features = self.encoder(views, training=training)
         projections = self.projector(features, training=training)
         predictions = self.predictor(projections, training=training)
@@ -274,12 +253,5 @@ class BYOL(SSLModel):
             prediction_hidden_units=self.prediction_hidden_units,
             tau_base=self.tau_base,
             total_steps=self.total_steps,
-            augmentation=serialize_augmentation(self.augmentation),
         )
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["augmentation"] = deserialize_augmentation(config["augmentation"])
-        return super().from_config(config)

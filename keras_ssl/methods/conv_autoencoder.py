@@ -4,9 +4,12 @@ import keras
 from keras import ops
 
 from keras_ssl.heads.conv_decoder import ConvDecoder
+from keras_ssl.inputs import ImageInputs
 from keras_ssl.losses.reconstruction import reconstruction_loss
+from keras_ssl.methods.registry import register_method
 from keras_ssl.methods.ssl_model import SSLModel
-from keras_ssl.serialization import keras_ssl_serializable
+
+__all__ = ["ConvAutoencoder"]
 
 
 def mirrored_stage_filters(encoder):
@@ -17,7 +20,7 @@ def mirrored_stage_filters(encoder):
     return ((128,), (64, 64), (32, 32))
 
 
-@keras_ssl_serializable
+@register_method("autoencoder")
 class ConvAutoencoder(SSLModel):
     """Autoencoder: encoder, mirrored conv decoder, pixel reconstruction loss.
 
@@ -53,6 +56,8 @@ class ConvAutoencoder(SSLModel):
     ```
     """
 
+    inputs_class = ImageInputs
+
     def __init__(
         self,
         encoder,
@@ -73,7 +78,7 @@ class ConvAutoencoder(SSLModel):
         if decoder is None:
             decoder = ConvDecoder(
                 self.feature_dim,
-                self.image_shape,
+                self.input_format.image_shape,
                 stage_filters=mirrored_stage_filters(encoder),
             )
         self.decoder = decoder
@@ -82,7 +87,7 @@ class ConvAutoencoder(SSLModel):
 
     def reconstruct(self, images, training=False):
         """Reconstructed images in [0, 1] (sigmoid of the decoder's logits)."""
-        images = self.standardize_batch(images)
+        images = self.input_format.standardize(images)
         features = self.encoder(images, training=training)
         return ops.sigmoid(self.decoder(features, training=training))
 

@@ -5,11 +5,14 @@ from keras import ops
 
 from keras_ssl.augment.rotations import rotation_batch
 from keras_ssl.heads.rotation_head import RotationHead
+from keras_ssl.inputs import ImageInputs
+from keras_ssl.methods.registry import register_method
 from keras_ssl.methods.ssl_model import SSLModel
-from keras_ssl.serialization import keras_ssl_serializable
+
+__all__ = ["RotationPrediction"]
 
 
-@keras_ssl_serializable
+@register_method("rotation")
 class RotationPrediction(SSLModel):
     """Rotation prediction (Gidaris et al. 2018, "RotNet").
 
@@ -38,9 +41,11 @@ class RotationPrediction(SSLModel):
     ```
     """
 
+    inputs_class = ImageInputs
+
     def __init__(self, encoder, head_hidden_units=(), seed=None, **kwargs):
         super().__init__(encoder=encoder, seed=seed, **kwargs)
-        height, width, _ = self.image_shape
+        height, width, _ = self.input_format.image_shape
         if height is not None and height != width:
             raise ValueError(
                 f"RotationPrediction needs square images; the encoder takes "

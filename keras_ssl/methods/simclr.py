@@ -3,19 +3,17 @@
 import keras
 from keras import ops
 
-from keras_ssl.augment.view_pair import deserialize_augmentation
-from keras_ssl.augment.view_pair import serialize_augmentation
-from keras_ssl.augment.view_pair import view_pair
-from keras_ssl.augment.views import make_view
-from keras_ssl.backend.cross_replica import replica_seed
 from keras_ssl.heads.projection_head import ProjectionHead
+from keras_ssl.inputs import ImageInputs
 from keras_ssl.losses.nt_xent import nt_xent_logits
-from keras_ssl.methods.ssl_model import SSLModel
-from keras_ssl.serialization import keras_ssl_serializable
+from keras_ssl.methods.joint_embedding import JointEmbeddingModel
+from keras_ssl.methods.registry import register_method
+
+__all__ = ["SimCLR"]
 
 
-@keras_ssl_serializable
-class SimCLR(SSLModel):
+@register_method("simclr")
+class SimCLR(JointEmbeddingModel):
     """SimCLR (Chen et al. 2020): a simple framework for contrastive learning.
 
     Inside each training step every image gets two random views (made on the
@@ -35,8 +33,8 @@ class SimCLR(SSLModel):
             as wide as the encoder's output (the paper's head).
         projection_units: int. Width of the projection z (128 in the paper).
         augmentation: None, a layer or callable, or a pair of them for two
-            different views; see `keras_ssl.augment`. None picks
-            `keras_ssl.augment.default_views("simclr", image_shape)`:
+            different views; see `keras_ssl.augment`. None picks the
+            `"simclr"` view recipe (`keras_ssl.augment.view_recipe`):
             `digit_views()` for 1-channel images, the paper's recipe for
             colour images (its CIFAR-10 variant under 64 pixels).
         seed: int or None. Seed of the views.
@@ -55,6 +53,9 @@ class SimCLR(SSLModel):
     ```
     """
 
+    inputs_class = ImageInputs
+    view_recipe = "simclr"
+
     def __init__(
         self,
         encoder,
@@ -65,7 +66,9 @@ class SimCLR(SSLModel):
         seed=None,
         **kwargs,
     ):
-        super().__init__(encoder=encoder, seed=seed, **kwargs)
+        super().__init__(
+            encoder=encoder, augmentation=augmentation, seed=seed, **kwargs
+        )
         if not temperature > 0:
             raise ValueError(f"temperature must be > 0; got {temperature}.")
         # === Layers ===
@@ -78,9 +81,6 @@ class SimCLR(SSLModel):
             name="projection_head",
         )
         self.projection_head.build((None, self.feature_dim))
-        self.augmentation, self.first_view, self.second_view = view_pair(
-            augmentation, "simclr", self.image_shape
-        )
         self.contrastive_accuracy = keras.metrics.SparseCategoricalAccuracy(
             name="contrastive_accuracy"
         )
@@ -89,23 +89,12 @@ class SimCLR(SSLModel):
         self.projection_hidden_units = tuple(projection_hidden_units)
         self.projection_units = int(projection_units)
 
-    def make_views(self, images):
-        """Two random views of each image, seeded by the model."""
-        seed = replica_seed(self.seed_generator)
-        return (
-            make_view(self.first_view, images, seed),
-            make_view(self.second_view, images, seed),
-        )
-
     def compute_ssl_loss(self, images, training):
-        views_1, views_2 = self.make_views(images)
         # One pass over both views: BatchNorm sees all 2N views, as in the
         # paper's code.
-        features = self.encoder(
-            ops.concatenate([views_1, views_2], axis=0), training=training
+        z1, z2 = self.encode_views(
+            self.make_views(images), heads=(self.projection_head,), training=training
         )
-        projections = self.projection_head(features, training=training)
-        z1, z2 = ops.split(projections, 2, axis=0)
         logits, labels = nt_xent_logits(z1, z2, temperature=self.temperature)
         self.contrastive_accuracy.update_state(labels, logits)
         return ops.mean(
@@ -118,12 +107,5 @@ class SimCLR(SSLModel):
             temperature=self.temperature,
             projection_hidden_units=self.projection_hidden_units,
             projection_units=self.projection_units,
-            augmentation=serialize_augmentation(self.augmentation),
         )
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["augmentation"] = deserialize_augmentation(config["augmentation"])
-        return super().from_config(config)

@@ -3,64 +3,88 @@
 import keras
 from keras import ops
 
+from keras_ssl import keras_compat
 from keras_ssl.backend import SSLTrainSteps
-from keras_ssl.data import image_batch
-from keras_ssl.data import image_checks
-from keras_ssl.encoders.encoder_checks import image_encoder_shape
-from keras_ssl.io.atomic_write import atomic_file
-from keras_ssl.io.atomic_write import can_write_atomically
+from keras_ssl.io.atomic_model_saving import AtomicModelSaving
 from keras_ssl.loading import load_preset_model
+from keras_ssl.methods.fit_begin import FitBegin
+from keras_ssl.methods.min_batch_size import check_batch_size
 from keras_ssl.serialization import keras_ssl_serializable
 
 
 @keras_ssl_serializable
-class SSLModel(SSLTrainSteps, keras.Model):
+class SSLModel(SSLTrainSteps, AtomicModelSaving, keras.Model):
     """Base class of self-supervised methods, trained with plain `fit`.
 
-    The train and test steps (one per backend, in `keras_ssl.backend`) call
-    three hooks that a method overrides:
+    Modality-neutral: what the data looks like is the business of the
+    method's inputs object (`inputs_class`, e.g. `keras_ssl.inputs.
+    ImageInputs`), built from the encoder as `model.input_format`. It checks
+    every input to `fit`/`evaluate`/`predict` once and standardizes each
+    batch inside the step. The train and test steps (one per backend, in
+    `keras_ssl.backend`) call the hooks a method overrides:
 
-    - `compute_ssl_loss(images, training)` (required): make the views, run
+    - `compute_ssl_loss(batch, training)` (required): make the views, run
       the networks, update the method's own metrics and return the loss.
     - `after_train_step()`: runs after the optimizer step, in the traced
       step, e.g. a moving-average update of a target network.
+    - `begin_fit(epochs, steps_per_epoch)`: runs as `fit` starts, once the
+      steps per epoch are known (e.g. to plan a momentum schedule).
     - `default_optimizer()`: what `compile()` uses when given none.
 
-    Inputs are checked once before `fit`/`evaluate`/`predict` (clear errors
-    for wrong rank, channels, NaN, empty or string input) and standardized
-    inside the step (uint8 -> float in [0, 1], channel axis, tfds dicts), so
-    numpy arrays, `tf.data` datasets, tfds dicts and `PyDataset`s all work.
-    Calling the model (or `predict`) returns the encoder's features.
+    A method whose loss compares the examples of a batch sets
+    `min_batch_size` (e.g. 2): smaller batch sizes are refused, and a
+    smaller last batch of an epoch has its loss skipped (zero loss, zero
+    gradient, not counted in the logged loss). Calling the model (or
+    `predict`) returns the encoder's features.
 
     Args:
-        encoder: `keras.Model`. Maps images `(N, H, W, C)` to vectors
-            `(N, D)`; exposed as `model.encoder`.
+        encoder: `keras.Model`. The network being pretrained, exposed as
+            `model.encoder`; what it must take depends on `inputs_class`.
         seed: int or None. Seeds the model's `keras.random.SeedGenerator`,
             which drives every random op of the method (views, noise).
         **kwargs: passed to `keras.Model` (`name`, `dtype`, ...).
 
     Example:
     ```python
-    class MyMethod(keras_ssl.methods.SSLModel):
+    @keras_ssl.methods.register_method("pull_to_one")
+    class PullToOne(keras_ssl.methods.SSLModel):
+        inputs_class = keras_ssl.inputs.ImageInputs
+
         def compute_ssl_loss(self, images, training):
             features = self.encoder(images, training=training)
-            return keras.ops.mean(keras.ops.square(features))
+            return keras.ops.mean(keras.ops.square(features - 1.0))
     ```
     """
 
-    def __init__(self, encoder, seed=None, **kwargs):
+    #: The inputs object's class (`keras_ssl.inputs`); set by each method.
+    inputs_class = None
+
+    #: Fewest examples per batch the method's loss works with.
+    min_batch_size = 1
+
+    def __init__(self, encoder, seed=None, input_format=None, **kwargs):
         super().__init__(**kwargs)
+        if input_format is None:
+            if self.inputs_class is None:
+                raise TypeError(
+                    f"{type(self).__name__} must set the class attribute "
+                    f"inputs_class (e.g. keras_ssl.inputs.ImageInputs or "
+                    f"keras_ssl.inputs.TextInputs): it says what data the "
+                    f"method reads."
+                )
+            input_format = self.inputs_class(encoder)
         self.encoder = encoder
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="seed")
-        self.check_encoder()
+        self.input_format = input_format
+        self.feature_dim = input_format.feature_dim
         # Methods build every sub-network in __init__, so the model is built
         # as soon as it exists (and saves its weights even before any fit).
         self.built = True
 
     # --- Hooks for methods -------------------------------------------------
 
-    def compute_ssl_loss(self, images, training):
+    def compute_ssl_loss(self, batch, training):
         """Forward pass and loss of the method; returns a scalar."""
         raise NotImplementedError(
             f"{type(self).__name__} must implement compute_ssl_loss()."
@@ -68,6 +92,9 @@ class SSLModel(SSLTrainSteps, keras.Model):
 
     def after_train_step(self):
         """Update run after each optimizer step (default: nothing)."""
+
+    def begin_fit(self, epochs, steps_per_epoch):
+        """Runs as `fit` starts, with its epochs and steps (default: nothing)."""
 
     def default_optimizer(self):
         """The optimizer `compile()` uses when none is given."""
@@ -80,17 +107,10 @@ class SSLModel(SSLTrainSteps, keras.Model):
     def load_preset_assets(self, directory):
         """Read back what `save_preset_assets` wrote into `directory`."""
 
-    def check_encoder(self):
-        """Check the encoder on construction (images -> vectors by default)."""
-        self.image_shape, self.feature_dim = image_encoder_shape(self.encoder)
-
-    def prepare_inputs(self, x):
-        """Check an input to `fit`/`evaluate`/`predict` once, before the run."""
-        return image_checks.prepare_images(x, self.image_shape)
-
-    def standardize_batch(self, data):
-        """Turn one batch into what the encoder takes, inside the step."""
-        return image_batch.standardize_batch(data)
+    @property
+    def image_shape(self):
+        """The encoder's image shape `(H, W, C)` (image methods only)."""
+        return getattr(self.input_format, "image_shape", None)
 
     # --- Keras API ---------------------------------------------------------
 
@@ -98,8 +118,15 @@ class SSLModel(SSLTrainSteps, keras.Model):
         # Every sub-network is built in __init__; nothing is left to create.
         self.built = True
 
+    def __call__(self, inputs, *args, **kwargs):
+        # E.g. strings for a text method: Keras layers take only tensors.
+        return super().__call__(
+            self.input_format.call_inputs(inputs), *args, **kwargs
+        )
+
     def call(self, inputs, training=False):
-        return self.encoder(self.standardize_batch(inputs), training=training)
+        batch = self.input_format.standardize(inputs)
+        return self.encoder(self.input_format.encoder_inputs(batch), training=training)
 
     def compile(self, optimizer=None, loss=None, **kwargs):
         """Configure training; `compile()` alone picks the method's defaults.
@@ -127,37 +154,58 @@ class SSLModel(SSLTrainSteps, keras.Model):
         self.compile(**config)
         self.optimizer.build(self.trainable_variables)
 
-    def fit(self, x=None, y=None, validation_data=None, **kwargs):
-        if not isinstance(x, (list, tuple, dict)) and not hasattr(x, "__array__"):
-            # Datasets carry their own order; Keras would warn that the
-            # default shuffle=True is ignored.
-            kwargs.setdefault("shuffle", False)
-        x = self.prepare_inputs(x)
-        validation_data = self.prepare_inputs(validation_data)
-        return super().fit(x, y, validation_data=validation_data, **kwargs)
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, **kwargs):
+        check_batch_size(self, batch_size)
+        validation = kwargs.pop("validation_data", None)
+        x, y, kwargs = self.input_format.prepare(
+            x, y, purpose="fit", batch_size=batch_size, **kwargs
+        )
+        check_batch_size(
+            self, self.input_format.first_batch_count(x, batch_size), "first"
+        )
+        if validation is not None:
+            validation, _, _ = self.input_format.prepare(
+                validation, None, purpose="evaluate",
+                batch_size=kwargs.get("validation_batch_size") or batch_size,
+            )
+        callbacks = list(kwargs.pop("callbacks", None) or []) + [FitBegin()]
+        return super().fit(
+            x, y, epochs=epochs, validation_data=validation,
+            callbacks=callbacks, **kwargs,
+        )
 
     def evaluate(self, x=None, y=None, **kwargs):
-        if not kwargs.get("_use_cached_eval_dataset"):
-            x = self.prepare_inputs(x)
+        if not keras_compat.is_validation_pass(kwargs):
+            x, y, kwargs = self.input_format.prepare(x, y, "evaluate", **kwargs)
         return super().evaluate(x, y, **kwargs)
 
     def predict(self, x, **kwargs):
-        return super().predict(self.prepare_inputs(x), **kwargs)
+        x, _, kwargs = self.input_format.prepare(x, None, "predict", **kwargs)
+        return super().predict(x, **kwargs)
 
     # --- Used by the backend steps -----------------------------------------
 
+    def _has_enough_examples(self, data):
+        count = self.input_format.batch_count(self.input_format.standardize(data))
+        return count, count >= self.min_batch_size
+
     def ssl_step_loss(self, data, training):
-        """The float32 loss of one batch, regularization losses included."""
-        images = self.standardize_batch(data)
-        loss = ops.cast(self.compute_ssl_loss(images, training=training), "float32")
+        """The float32 loss of one batch, regularization losses included;
+        zero for a batch smaller than `min_batch_size`."""
+        batch = self.input_format.standardize(data)
+        loss = ops.cast(self.compute_ssl_loss(batch, training=training), "float32")
         if self.losses:
             loss = loss + ops.cast(ops.sum(self.losses), "float32")
+        if self.min_batch_size > 1:
+            _, enough = self._has_enough_examples(data)
+            loss = ops.where(enough, loss, ops.zeros_like(loss))
         return loss
 
     def ssl_step_logs(self, loss, data):
         """Record the loss and return the logs of all metrics."""
-        batch = image_batch.select_images(data)
-        self._loss_tracker.update_state(loss, sample_weight=ops.shape(batch)[0])
+        count, enough = self._has_enough_examples(data)
+        weight = ops.where(enough, ops.cast(count, "float32"), 0.0)
+        keras_compat.loss_tracker(self).update_state(loss, sample_weight=weight)
         return self.get_metrics_result()
 
     # --- Presets and saving ------------------------------------------------
@@ -185,31 +233,6 @@ class SSLModel(SSLTrainSteps, keras.Model):
         """
         return load_preset_model(preset, cls)
 
-    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
-        """`keras.Model.save`, written to a temporary file beside `filepath`
-        then renamed onto it: a save that fails or is interrupted (e.g. in
-        `ModelCheckpoint`) leaves the previous file intact."""
-        if zipped is False or not can_write_atomically(
-            filepath, overwrite, (".keras", ".h5", ".hdf5")
-        ):
-            return super().save(filepath, overwrite=overwrite, zipped=zipped, **kwargs)
-        with atomic_file(filepath) as temporary:
-            return super().save(temporary, zipped=zipped, **kwargs)
-
-    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
-        """`keras.Model.save_weights`, atomically like `save` (e.g. for
-        `BackupAndRestore`); sharded saves are left to Keras."""
-        if max_shard_size is not None or not can_write_atomically(
-            filepath, overwrite, (".weights.h5",)
-        ):
-            return super().save_weights(
-                filepath, overwrite=overwrite, max_shard_size=max_shard_size
-            )
-        with atomic_file(filepath) as temporary:
-            return super().save_weights(temporary)
-
-    # --- Serialization -----------------------------------------------------
-
     # Keras saves no SeedGenerator state; the model's own is saved with its
     # weights, so a reloaded model (or BackupAndRestore) draws the same views
     # and noise as one that never stopped.
@@ -220,7 +243,7 @@ class SSLModel(SSLTrainSteps, keras.Model):
         store[self._SEED_STATE_KEY] = self.seed_generator.state
 
     def load_own_variables(self, store):
-        own = self._trainable_variables + self._non_trainable_variables
+        own = keras_compat.own_variables(self)
         has_seed = self._SEED_STATE_KEY in store.keys()
         if len(store.keys()) - has_seed != len(own):
             raise ValueError(
@@ -232,6 +255,8 @@ class SSLModel(SSLTrainSteps, keras.Model):
             variable.assign(store[f"{index}"])
         if has_seed:
             self.seed_generator.state.assign(store[self._SEED_STATE_KEY])
+
+    # --- Serialization -----------------------------------------------------
 
     def get_config(self):
         return {

@@ -11,6 +11,8 @@ from test_case import tiny_conv_net
 
 @keras.saving.register_keras_serializable(package="keras_ssl_tests")
 class PullToOne(keras_ssl.SSLModel):
+    inputs_class = keras_ssl.inputs.ImageInputs
+
     """Toy method: pull features to 1; record the weights after each step."""
 
     def __init__(self, encoder, **kwargs):

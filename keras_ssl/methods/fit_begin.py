@@ -1,0 +1,15 @@
+"""The callback through which a method learns `fit`'s epochs and steps."""
+
+import keras
+
+
+class FitBegin(keras.callbacks.Callback):
+    """Calls `model.begin_fit(epochs, steps_per_epoch)` as training starts.
+
+    Keras knows the steps per epoch only once it has adapted the input, so
+    a method that plans by steps (e.g. BYOL's momentum schedule) hears of
+    them here. `SSLModel.fit` adds it to every run.
+    """
+
+    def on_train_begin(self, logs=None):
+        self.model.begin_fit(self.params.get("epochs"), self.params.get("steps"))
