@@ -74,10 +74,18 @@ def test_call_and_predict_give_encoder_features():
 
 
 def test_a_method_without_a_loss_fails_clearly():
-    model = keras_ssl.SSLModel(tiny_conv_net())
+    class NoLoss(keras_ssl.SSLModel):
+        inputs_class = keras_ssl.inputs.ImageInputs
+
+    model = NoLoss(tiny_conv_net())
     model.compile()
     with pytest.raises(NotImplementedError, match="compute_ssl_loss"):
         model.fit(random_images(4), batch_size=4, verbose=0)
+
+
+def test_a_method_must_say_what_data_it_reads():
+    with pytest.raises(TypeError, match="inputs_class"):
+        keras_ssl.SSLModel(tiny_conv_net())
 
 
 def test_config_round_trip_keeps_seed():
