@@ -14,7 +14,8 @@ class Inputs:
       keyword arguments (e.g. a text pipeline batches itself).
     - `standardize(data)`: inside the traced step, one batch as Keras
       delivers it -> what the method computes on.
-    - `batch_count(batch)`: the number of examples in a standardized batch.
+    - `batch_count(data)`: the number of examples in a batch (raw or
+      standardized), read from its shape.
     - `encoder_inputs(batch)`: what the encoder takes (for `call`/`predict`).
 
     Subclasses set `modality` (`"image"`, `"text"`) and `view_shape`, the
@@ -57,8 +58,9 @@ class Inputs:
         """One batch, as `fit` delivers it -> what the method computes on."""
         return data
 
-    def batch_count(self, batch):
-        """The number of examples in a standardized batch (a scalar)."""
+    def batch_count(self, data):
+        """The number of examples in a batch, raw or standardized (a scalar
+        read from its shape, without standardizing it)."""
         raise NotImplementedError
 
     def encoder_inputs(self, batch):

@@ -54,8 +54,8 @@ class ImageInputs(Inputs):
     def standardize(self, data):
         return image_batch.standardize_batch(data)
 
-    def batch_count(self, batch):
-        return ops.shape(batch)[0]
+    def batch_count(self, data):
+        return ops.shape(image_batch.select_images(data))[0]
 
     def first_batch_count(self, x, batch_size=None):
         if x is None:

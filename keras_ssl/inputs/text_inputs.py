@@ -109,8 +109,8 @@ class TextInputs(Inputs):
     def standardize(self, data):
         return text_batch.standardize_text_batch(data)
 
-    def batch_count(self, batch):
-        return keras.ops.shape(batch[text_batch.TOKEN_IDS_KEY])[0]
+    def batch_count(self, data):
+        return text_batch.text_batch_size(data)
 
     def encoder_inputs(self, batch):
         return batch[text_batch.TOKEN_IDS_KEY]
@@ -119,7 +119,7 @@ class TextInputs(Inputs):
         if not is_tf_dataset(x):
             return None
         for batch in x.take(1):
-            return int(self.batch_count(self.standardize(batch)))
+            return int(self.batch_count(batch))
         return None
 
 

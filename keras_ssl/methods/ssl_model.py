@@ -186,7 +186,8 @@ class SSLModel(SSLTrainSteps, AtomicModelSaving, keras.Model):
     # --- Used by the backend steps -----------------------------------------
 
     def _has_enough_examples(self, data):
-        count = self.input_format.batch_count(self.input_format.standardize(data))
+        # Reads only the batch's shape: no second standardization per step.
+        count = self.input_format.batch_count(data)
         return count, count >= self.min_batch_size
 
     def ssl_step_loss(self, data, training):
