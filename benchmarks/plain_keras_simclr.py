@@ -75,7 +75,7 @@ def random_views(shape, batch_size, steps):
     """A cached dataset of `steps` batches of two random float32 views."""
     rng = np.random.default_rng(0)
     count = batch_size * steps
-    views = tuple(rng.random((count,) + shape, dtype="float32") for _ in range(2))
+    views = tuple(255.0 * rng.random((count,) + shape, dtype="float32") for _ in range(2))
     return tf.data.Dataset.from_tensor_slices(views).batch(batch_size).cache()
 
 

@@ -172,7 +172,7 @@ def make_data(method, shape, count, augment, model, batch_size):
         return model.prepare_inputs(texts, batch_size=batch_size).cache()
     if augment:
         return rng.integers(0, 256, (count,) + shape, dtype="uint8")
-    return rng.random((count,) + shape, dtype="float32")
+    return 255.0 * rng.random((count,) + shape, dtype="float32")  # pixels 0-255
 
 
 def epoch_timer():

@@ -112,8 +112,8 @@ def supervised_accuracy(train, test, steps, seed):
     batch_size = min(64, len(x))
     steps_per_epoch = math.ceil(len(x) / batch_size)
     epochs = max(1, math.ceil(steps / steps_per_epoch))
-    model.fit(x / 255.0, y, batch_size=batch_size, epochs=epochs, verbose=0)
-    return model.evaluate(test[0] / 255.0, test[1], verbose=0, return_dict=True)["accuracy"]
+    model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=0)  # pixels 0-255
+    return model.evaluate(test[0], test[1], verbose=0, return_dict=True)["accuracy"]
 
 
 def supervised_rows(train, test, args):

@@ -18,6 +18,7 @@ from keras_ssl import losses
 from keras_ssl import methods
 from keras_ssl import presets
 from keras_ssl import schedules
+from keras_ssl.data.pixel_convention import PixelConventionWarning
 from keras_ssl.loading import load_encoder
 from keras_ssl.methods import JointEmbeddingModel
 from keras_ssl.methods import SSLModel
@@ -33,6 +34,7 @@ __all__ = sorted(
     set(_METHOD_CLASSES)
     | {
         "JointEmbeddingModel",
+        "PixelConventionWarning",
         "SSLModel",
         "__version__",
         "augment",

@@ -97,7 +97,7 @@ def load_encoder(preset):
     Example:
     ```python
     encoder = keras_ssl.load_encoder("simclr_convnet_mnist5k")
-    features = encoder.predict(images / 255.0)
+    features = encoder.predict(images)  # pixels 0-255, uint8 or float
     ```
     """
     # Found by its registered name: importing keras_ssl.methods here would

@@ -30,11 +30,11 @@ def tiny_conv_net(input_shape=(28, 28, 1)):
 
 
 def random_images(count, shape=(28, 28, 1), dtype="float32", seed=0):
-    """Random images in [0, 1] (float) or 0-255 (uint8)."""
+    """Random pixels in 0-255: uniform floats, or integers for uint8."""
     rng = np.random.default_rng(seed)
     if dtype == "uint8":
         return rng.integers(0, 256, (count,) + shape, dtype="uint8")
-    return rng.random((count,) + shape).astype(dtype)
+    return (255.0 * rng.random((count,) + shape)).astype(dtype)
 
 
 def run_serialization_test(instance):
@@ -86,7 +86,6 @@ def logistic_probe_accuracy(encoder, train, test):
     from sklearn.preprocessing import StandardScaler
 
     def features(images):
-        images = np.asarray(images, "float32") / 255.0
         return encoder.predict(images, batch_size=256, verbose=0)
 
     scaler = StandardScaler().fit(features(train[0]))
@@ -116,7 +115,7 @@ def image_input_forms(images, batch_size=16):
     import tensorflow as tf
 
     labels = np.arange(len(images)) % 10
-    floats = images.astype("float32") / 255.0
+    floats = images.astype("float32")  # pixels 0-255 as float
     batch = {"batch_size": batch_size}
     return {
         "numpy_uint8": (images, batch),

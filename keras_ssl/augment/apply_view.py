@@ -67,7 +67,7 @@ def make_view(augmentation, images, seed, expected_shape=None):
             e.g. a `keras.Sequential` of Keras augmentation layers, which use
             their own seeds) or a callable `fn(images)`. Either gets
             `seed=seed` too if its call signature has a `seed` parameter.
-        images: float32 tensor `(N, H, W, C)` in [0, 1] (or integer token
+        images: float32 tensor `(N, H, W, C)`, pixels 0-255 (or integer token
             ids `(N, L)` for text methods).
         seed: `keras.random.SeedGenerator` (the model's).
         expected_shape: None, or a tuple `(H, W, C)` (entries may be None,

@@ -1,7 +1,7 @@
 """`ViewAugmentation`: the view pipeline of SimCLR and BYOL as one layer.
 
-`ViewAugmentation` turns a batch of images in [0, 1] into one random view per
-image inside the train step. It drives Keras's own layers (`RandomFlip`,
+`ViewAugmentation` turns a batch of images (pixels 0-255) into one random
+view per image inside the train step. It drives Keras's own layers (`RandomFlip`,
 `RandomBrightness`, `RandomContrast`, `RandomSaturation`, `RandomHue`,
 `RandomGrayscale`, `RandomGaussianBlur`, `Solarization`) and keras_ssl's
 `RandomResizedCrop` through their `get_random_transformation` /
@@ -23,6 +23,10 @@ from keras_ssl.serialization import keras_ssl_serializable
 # Solarization in BYOL: x -> x if x < 0.5 else 1 - x (on [0, 1] pixels);
 # Keras's Solarization works on a 0-255 scale.
 _SOLARIZE_THRESHOLD = 127.5
+
+# 0-255 pixels to [0, 1] and back (keras_ssl.data.pixel_convention).
+_PIXEL_MAX = 255.0
+_TO_UNIT = 1.0 / _PIXEL_MAX
 
 
 def blur_kernel_size(image_size):
@@ -59,7 +63,9 @@ class ViewAugmentation(keras.layers.Layer):
     6. solarization (`x -> 1 - x` above 0.5) with probability
        `solarize_probability` (BYOL's second view).
 
-    Images are float in [0, 1], `(N, H, W, C)`. Saturation, hue and
+    Images are pixels in 0-255, `(N, H, W, C)` (keras_ssl's convention),
+    and so are the views; the steps work on `images / 255` inside, so the
+    strengths above are those of the papers' [0, 1] pixels. Saturation, hue and
     grayscale need colour and are skipped on 1-channel images; brightness
     and contrast apply to any channel count. Views are computed in float32
     whatever the global dtype policy.
@@ -88,7 +94,7 @@ class ViewAugmentation(keras.layers.Layer):
     Example:
     ```python
     augment = keras_ssl.augment.ViewAugmentation(crop_scale=(0.2, 1.0))
-    views = augment(np.random.rand(8, 32, 32, 3))  # (8, 32, 32, 3)
+    views = augment(np.random.uniform(0, 255, (8, 32, 32, 3)))  # (8, 32, 32, 3)
     model = keras_ssl.SimCLR(encoder, augmentation=augment)
     ```
     """
@@ -231,6 +237,10 @@ class ViewAugmentation(keras.layers.Layer):
         if not training:
             return images
         seed = self.generator if seed is None else seed
+        # The steps and their strengths are those of [0, 1] pixels.
+        return self._view(images * _TO_UNIT, seed) * _PIXEL_MAX
+
+    def _view(self, images, seed):
         if self.crop is not None:
             images = self.crop(images, training=True, seed=seed)
         if self.horizontal_flip:

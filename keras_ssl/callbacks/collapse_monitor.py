@@ -42,8 +42,8 @@ class CollapseMonitor(EncoderMonitor):
     Reference: https://arxiv.org/abs/2011.10566
 
     Args:
-        data: inputs to embed (no labels): images (uint8 or float in
-            [0, 1]), strings, or a batched `tf.data.Dataset`; a few hundred
+        data: inputs to embed (no labels): images (pixels 0-255,
+            uint8 or float), strings, or a batched `tf.data.Dataset`; a few hundred
             examples suffice.
         every_n_epochs: int. Measure every this many epochs.
         collapse_ratio: float. Warn when the std is below this fraction of

@@ -39,7 +39,7 @@ class LinearProbe(EncoderMonitor):
     Args:
         labeled_train: `(x, y)`, `{"image": x, "label": y}` or a batched
             `tf.data.Dataset` of either: the examples the probe trains on
-            (images uint8 or float in [0, 1], or strings for text encoders).
+            (images with pixels 0-255, uint8 or float, or strings for text encoders).
         labeled_val: the same forms: the examples it is scored on.
         every_n_epochs: int. Measure every this many epochs.
         probe_epochs: int. Epochs of probe training per measurement.

@@ -3,7 +3,10 @@
 Images:
 
 - `image_batch.py`: turns a batch as `fit` delivers it (array, tuple, tfds
-  dict, uint8 or float) into float32 images in [0, 1], inside the step;
+  dict, uint8 or float) into float32 images with pixels 0-255, inside the
+  step;
+- `pixel_convention.py`: the 0-255 convention, the check that refuses
+  [0, 1]-scaled floats, and `PixelConventionWarning`;
 - `image_checks.py`: checks a whole image input once, before training, and
   raises errors that name the problem and the fix.
 

@@ -1,4 +1,4 @@
-"""Turn one batch, as Keras delivers it, into float32 images in [0, 1].
+"""Turn one batch, as Keras delivers it, into float32 images (pixels 0-255).
 
 Runs inside the train/test/predict step with `keras.ops`, so it traces under
 jit on every backend and uint8 data travels to the device as uint8.
@@ -34,11 +34,11 @@ def select_images(data):
 
 
 def to_float_images(images):
-    """Cast a batch of images to float32 in [0, 1] with a channel axis.
+    """Cast a batch of images to float32 with a channel axis, keeping 0-255.
 
-    Integer images are read as 0-255 pixel values and divided by 255; float
-    images are taken to be in [0, 1] already. A rank-3 batch `(N, H, W)` gets
-    a channel axis of size 1.
+    Pixels keep their 0-255 values (keras_ssl's convention, see
+    `keras_ssl.data.pixel_convention`): uint8 and float input give the same
+    float32 batch. A rank-3 batch `(N, H, W)` gets a channel axis of size 1.
 
     Args:
         images: tensor of shape `(N, H, W)` or `(N, H, W, C)`.
@@ -52,9 +52,7 @@ def to_float_images(images):
     """
     images = ops.convert_to_tensor(images)
     dtype = keras.backend.standardize_dtype(images.dtype)
-    if "int" in dtype:
-        images = ops.cast(images, "float32") / 255.0
-    elif dtype != "float32":
+    if dtype != "float32":
         images = ops.cast(images, "float32")
     if len(images.shape) == 3:
         images = ops.expand_dims(images, -1)

@@ -7,11 +7,8 @@ checked whole; datasets by their element spec and their first batch.
 import numpy as np
 
 from keras_ssl.data.image_batch import select_images
+from keras_ssl.data.pixel_convention import pixel_range_problem
 from keras_ssl.data.tf_datasets import is_tf_dataset
-
-# Values a float image may take beyond [0, 1] before it is called out of
-# range (round-off from resizing or augmentation).
-_RANGE_SLACK = 1e-3
 
 
 def _shape_str(shape):
@@ -87,13 +84,9 @@ def check_image_values(array):
                 f"Images contain {bad} NaN or infinite value(s). Remove or "
                 f"repair those images (np.isfinite finds them) before training."
             )
-        low, high = float(array.min()), float(array.max())
-        if low < -_RANGE_SLACK or high > 1.0 + _RANGE_SLACK:
-            _fail(
-                f"Float images must be scaled to [0, 1]; these range over "
-                f"[{low:g}, {high:g}]. Divide 0-255 pixels by 255, or pass "
-                f"them as uint8 (keras_ssl scales uint8 itself)."
-            )
+        problem = pixel_range_problem(float(array.min()), float(array.max()))
+        if problem:
+            _fail(problem)
 
 
 def check_image_array(array, image_shape):
@@ -149,7 +142,7 @@ def _check_py_dataset(dataset, image_shape):
 def prepare_images(x, image_shape):
     """Check any supported image input once; return what to hand to Keras.
 
-    Accepts numpy arrays (uint8 0-255 or float 0-1; `(N, H, W)` or
+    Accepts numpy arrays (pixels 0-255, uint8 or float; `(N, H, W)` or
     `(N, H, W, C)`), dicts with an `"image"` entry (tfds style), tuples whose
     first entry is the images, `tf.data.Dataset`s of batches of any of these,
     and `keras.utils.PyDataset`s. Other iterables pass through unchecked.

@@ -3,6 +3,8 @@
 import keras
 from keras import layers
 
+from keras_ssl.encoders.pixel_rescaling import rescale_pixels
+from keras_ssl.encoders.pixel_rescaling import upgrade_legacy_config
 from keras_ssl.layers import BatchNormalization
 from keras_ssl.loading import encoder_from_preset
 from keras_ssl.serialization import keras_ssl_serializable
@@ -15,7 +17,9 @@ class ConvNet(keras.Model):
     Each conv is bias-free and followed by BatchNormalization and ReLU; a
     global average pool gives one vector per image. The defaults,
     `((32, 32), (64, 64), (128,))`, give 139,808 weights (138,528 trainable)
-    and a 128-d feature vector.
+    and a 128-d feature vector. Pixels come in 0-255 (uint8 or float, as
+    from `keras.utils.image_dataset_from_directory`); the first layer scales
+    them to [0, 1].
 
     Args:
         input_shape: tuple `(H, W, C)`. Image size; H and W may be None.
@@ -26,6 +30,9 @@ class ConvNet(keras.Model):
             statistics. 0.9 (PyTorch's 0.1 convention, used by the SSL
             reference implementations) keeps them current in short runs;
             Keras's 0.99 leaves them far from the data for ~500 steps.
+        include_rescaling: bool. Start with `Rescaling(1 / 255)`, so the
+            encoder takes pixels in 0-255 (uint8 or float), Keras's
+            convention. False: the caller scales the pixels.
         name: string. Model name.
 
     Example:
@@ -44,6 +51,7 @@ class ConvNet(keras.Model):
         stage_filters=((32, 32), (64, 64), (128,)),
         pooling="avg",
         batch_norm_momentum=0.9,
+        include_rescaling=True,
         name="conv_net",
         **kwargs,
     ):
@@ -57,7 +65,8 @@ class ConvNet(keras.Model):
             )
         # === Functional model ===
         inputs = keras.Input(shape=tuple(input_shape), name="images")
-        x = inputs
+        pixels = rescale_pixels(inputs, include_rescaling)
+        x = pixels
         for stage, filters in enumerate(stage_filters):
             if stage > 0:
                 x = layers.MaxPooling2D(2, name=f"stage{stage}_pool")(x)
@@ -81,6 +90,7 @@ class ConvNet(keras.Model):
         self.stage_filters = stage_filters
         self.pooling = pooling
         self.batch_norm_momentum = batch_norm_momentum
+        self.include_rescaling = bool(include_rescaling)
 
     def get_config(self):
         return {
@@ -90,11 +100,12 @@ class ConvNet(keras.Model):
             "stage_filters": self.stage_filters,
             "pooling": self.pooling,
             "batch_norm_momentum": self.batch_norm_momentum,
+            "include_rescaling": self.include_rescaling,
         }
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        return cls(**upgrade_legacy_config(config, cls.__name__))
 
     # `ConvNet.from_preset(name)`: the pretrained encoder of an SSL preset.
     from_preset = classmethod(encoder_from_preset)

@@ -3,6 +3,8 @@
 import keras
 from keras import layers
 
+from keras_ssl.encoders.pixel_rescaling import rescale_pixels
+from keras_ssl.encoders.pixel_rescaling import upgrade_legacy_config
 from keras_ssl.layers import BatchNormalization
 from keras_ssl.loading import encoder_from_preset
 from keras_ssl.serialization import keras_ssl_serializable
@@ -52,6 +54,9 @@ class ResNet18(keras.Model):
         blocks_per_stage: tuple of int. Basic blocks in each stage.
         batch_norm_momentum: float. Momentum of the BatchNorm moving
             statistics (0.9: PyTorch's 0.1 convention, see `ConvNet`).
+        include_rescaling: bool. Start with `Rescaling(1 / 255)`, so the
+            encoder takes pixels in 0-255 (uint8 or float), Keras's
+            convention. False: the caller scales the pixels.
         name: string. Model name.
 
     Example:
@@ -67,6 +72,7 @@ class ResNet18(keras.Model):
         stage_filters=(64, 128, 256, 512),
         blocks_per_stage=(2, 2, 2, 2),
         batch_norm_momentum=0.9,
+        include_rescaling=True,
         name="resnet18",
         **kwargs,
     ):
@@ -77,7 +83,8 @@ class ResNet18(keras.Model):
             )
         # === Functional model ===
         inputs = keras.Input(shape=tuple(input_shape), name="images")
-        x = _conv_bn(inputs, stage_filters[0], 3, 1, "stem", batch_norm_momentum)
+        pixels = rescale_pixels(inputs, include_rescaling)
+        x = _conv_bn(pixels, stage_filters[0], 3, 1, "stem", batch_norm_momentum)
         for stage, (filters, blocks) in enumerate(
             zip(stage_filters, blocks_per_stage)
         ):
@@ -95,6 +102,7 @@ class ResNet18(keras.Model):
         self.stage_filters = tuple(stage_filters)
         self.blocks_per_stage = tuple(blocks_per_stage)
         self.batch_norm_momentum = batch_norm_momentum
+        self.include_rescaling = bool(include_rescaling)
 
     def get_config(self):
         return {
@@ -104,11 +112,12 @@ class ResNet18(keras.Model):
             "stage_filters": self.stage_filters,
             "blocks_per_stage": self.blocks_per_stage,
             "batch_norm_momentum": self.batch_norm_momentum,
+            "include_rescaling": self.include_rescaling,
         }
 
     @classmethod
     def from_config(cls, config):
-        return cls(**config)
+        return cls(**upgrade_legacy_config(config, cls.__name__))
 
     # `ResNet18.from_preset(name)`: the pretrained encoder of an SSL preset.
     from_preset = classmethod(encoder_from_preset)

@@ -2,10 +2,10 @@
 
 The probe and kNN functions and callbacks all start here. Inputs may be:
 
-- images: numpy arrays, uint8 0-255 or float in [0, 1], `(N, H, W)` or
+- images: numpy arrays of pixels in 0-255 (uint8 or float), `(N, H, W)` or
   `(N, H, W, C)`; they are checked against the encoder's input shape and
   converted batch by batch with `keras_ssl.data.image_batch.to_float_images`
-  (encoders take float32 images in [0, 1]);
+  (float32, still 0-255: encoders scale pixels themselves);
 - text: arrays or lists of strings, handed to `encoder.predict` as they are
   (a text encoder tokenizes them itself);
 - labeled pairs `(x, y)`, tfds-style dicts `{"image": x, "label": y}` (or
@@ -196,7 +196,7 @@ def extract_features(encoder, x, batch_size=256):
         encoder: `keras.Model` mapping a batch to vectors `(N, D)` (e.g.
             `model.encoder`), or None to use `x` itself, flattened (integer
             pixels are scaled to [0, 1]).
-        x: images (uint8 or float in [0, 1]), strings, a tfds-style dict, or
+        x: images (pixels 0-255, uint8 or float), strings, a tfds-style dict, or
             a batched `tf.data.Dataset` of those.
         batch_size: examples per forward pass.
 

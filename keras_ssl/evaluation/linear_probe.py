@@ -91,8 +91,8 @@ def linear_probe(
         encoder: `keras.Model` mapping inputs to vectors (e.g.
             `model.encoder`); None to use the inputs as features.
         train: labeled training data: `(x, y)`, `{"image": x, "label": y}`
-            or a batched `tf.data.Dataset` of either. Images may be uint8 or
-            float in [0, 1]; text may be strings. Labels: ints or strings.
+            or a batched `tf.data.Dataset` of either. Images are pixels in
+            0-255 (uint8 or float); text may be strings. Labels: ints or strings.
         val: labeled evaluation data, same forms.
         epochs: int. Epochs of classifier training.
         batch_size: int or None. Minibatch size of classifier training;

@@ -17,13 +17,14 @@ _KERAS_BATCH_SIZE = 32
 class ImageInputs(Inputs):
     """The inputs of image methods, checked once and standardized per batch.
 
-    Accepts numpy arrays (uint8 0-255 or float in [0, 1]; `(N, H, W)` or
+    Accepts numpy arrays (pixels 0-255, uint8 or float; `(N, H, W)` or
     `(N, H, W, C)`), tfds-style dicts with an `"image"` entry, `(x, y)`
     tuples (labels are ignored), `tf.data.Dataset`s of batches of any of
     these, and `keras.utils.PyDataset`s. Before a run the whole input is
     checked (wrong rank or channels, NaN, empty, strings: errors that name
     the problem and the fix); inside the step each batch becomes float32
-    images in [0, 1] with a channel axis.
+    images, pixels still 0-255, with a channel axis. Float images that look
+    scaled to [0, 1] are refused (see `keras_ssl.data.pixel_convention`).
 
     Args:
         encoder: `keras.Model` mapping images `(N, H, W, C)` to vectors

@@ -66,7 +66,7 @@ class BYOL(JointEmbeddingModel):
     )
     model.compile()
     model.fit(x_train, epochs=10, batch_size=256)
-    features = model.encoder.predict(x_train / 255.0)
+    features = model.encoder.predict(x_train)  # pixels 0-255
     ```
     """
 

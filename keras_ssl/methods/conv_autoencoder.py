@@ -11,6 +11,9 @@ from keras_ssl.methods.ssl_model import SSLModel
 
 __all__ = ["ConvAutoencoder"]
 
+# The top of the 0-255 pixel range (keras_ssl.data.pixel_convention).
+_PIXEL_MAX = 255.0
+
 
 def mirrored_stage_filters(encoder):
     """The decoder stages mirroring a `ConvNet`-like encoder, else a default."""
@@ -37,7 +40,8 @@ class ConvAutoencoder(SSLModel):
         reconstruction_loss: `"mse"` (on sigmoid outputs) or `"bce"`
             (binary cross-entropy from logits).
         noise_stddev: float. Standard deviation of the training-time input
-            noise (images are in [0, 1]); 0 for a plain autoencoder.
+            noise, in units of the full pixel range (0.1 = 25.5 of 0-255
+            pixels); 0 for a plain autoencoder.
         decoder: optional `keras.Model` mapping features to image logits;
             by default a `ConvDecoder` mirroring the encoder's stages.
         seed: int or None. Seed of the noise.
@@ -52,7 +56,7 @@ class ConvAutoencoder(SSLModel):
     )
     model.compile()
     model.fit(x_train, epochs=5)
-    features = model.encoder.predict(x_train / 255.0)
+    features = model.encoder.predict(x_train)
     ```
     """
 
@@ -86,22 +90,26 @@ class ConvAutoencoder(SSLModel):
         self.noise_stddev = float(noise_stddev)
 
     def reconstruct(self, images, training=False):
-        """Reconstructed images in [0, 1] (sigmoid of the decoder's logits)."""
+        """Reconstructed images, pixels in 0-255 like the input."""
         images = self.input_format.standardize(images)
         features = self.encoder(images, training=training)
-        return ops.sigmoid(self.decoder(features, training=training))
+        logits = self.decoder(features, training=training)
+        return ops.sigmoid(logits) * _PIXEL_MAX
 
     def compute_ssl_loss(self, images, training):
+        # Pixels are 0-255; the decoder's sigmoid and the loss work in [0, 1].
         inputs = images
         if training and self.noise_stddev > 0:
             noise = keras.random.normal(
                 ops.shape(images), stddev=self.noise_stddev,
                 seed=self.seed_generator,
             )
-            inputs = images + noise
+            inputs = images + noise * _PIXEL_MAX
         features = self.encoder(inputs, training=training)
         logits = self.decoder(features, training=training)
-        return reconstruction_loss(images, logits, kind=self.reconstruction_loss)
+        return reconstruction_loss(
+            images / _PIXEL_MAX, logits, kind=self.reconstruction_loss
+        )
 
     def get_config(self):
         config = super().get_config()

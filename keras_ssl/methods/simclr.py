@@ -49,7 +49,7 @@ class SimCLR(JointEmbeddingModel):
     )
     model.compile()
     model.fit(x_train, epochs=10, batch_size=256)
-    features = model.encoder.predict(x_train / 255.0)
+    features = model.encoder.predict(x_train)  # pixels 0-255
     ```
     """
 

@@ -63,7 +63,7 @@ def test_output_size_gives_smaller_crops_that_follow_the_seed():
     assert crop.compute_output_shape((None, 16, 12, 3)) == (None, 6, 5, 3)
     first = np.asarray(crop(images, seed=keras.random.SeedGenerator(3)))
     assert first.shape == (4, 6, 5, 3) and first.dtype == np.float32
-    assert first.min() >= 0.0 and first.max() <= 1.0
+    assert first.min() >= 0.0 and first.max() <= 255.0
     again = np.asarray(crop(images, seed=keras.random.SeedGenerator(3)))
     np.testing.assert_array_equal(again, first)
     view = make_view(crop, images, keras.random.SeedGenerator(0), expected_shape=(6, 5, 3))

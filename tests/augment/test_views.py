@@ -36,10 +36,10 @@ def test_recipes_keep_shape_and_range_and_follow_the_seed(recipe, shape):
     images = random_images(8, shape)
     first = views(augmentation, images, seed=3)
     assert first.shape == images.shape and first.dtype == np.float32
-    assert first.min() >= 0.0 and first.max() <= 1.0
-    assert np.abs(first - images).mean() > 0.01
+    assert first.min() >= 0.0 and first.max() <= 255.0  # pixels 0-255
+    assert np.abs(first - images).mean() > 2.55
     np.testing.assert_array_equal(views(augmentation, images, seed=3), first)
-    assert np.abs(views(augmentation, images, seed=4) - first).mean() > 1e-3
+    assert np.abs(views(augmentation, images, seed=4) - first).mean() > 0.255
 
 
 def test_byol_views_are_asymmetric_and_digit_views_do_not_flip():
@@ -56,22 +56,25 @@ def test_byol_views_are_asymmetric_and_digit_views_do_not_flip():
 def test_single_steps_do_what_they_say():
     images = random_images(6, (8, 8, 3))
     solarized = views(ViewAugmentation(**dict(NOTHING, solarize_probability=1.0)), images)
-    np.testing.assert_allclose(solarized, np.where(images < 0.5, images, 1 - images), atol=1e-5)
+    # BYOL's x -> 1 - x above 0.5, on 0-255 pixels.
+    np.testing.assert_allclose(
+        solarized, np.where(images < 127.5, images, 255 - images), atol=1e-3
+    )
     gray = views(ViewAugmentation(**dict(NOTHING, grayscale_probability=1.0)), images)
     luminance = images @ np.array([0.2989, 0.587, 0.114], "float32")
-    np.testing.assert_allclose(gray, np.repeat(luminance[..., None], 3, -1), atol=1e-3)
+    np.testing.assert_allclose(gray, np.repeat(luminance[..., None], 3, -1), atol=0.3)
     flipped = views(ViewAugmentation(**dict(NOTHING, horizontal_flip=True)), images)
     for view, image in zip(flipped, images):
         assert np.allclose(view, image) or np.allclose(view, image[:, ::-1])
     assert not np.allclose(flipped, images)
-    np.testing.assert_array_equal(views(ViewAugmentation(**NOTHING), images), images)
+    np.testing.assert_allclose(views(ViewAugmentation(**NOTHING), images), images, atol=1e-4)
 
 
 def test_grayscale_images_skip_colour_steps():
     images = random_images(4, (16, 16, 1))
     jitter_only = dict(NOTHING, jitter_probability=1.0, brightness=0.0, contrast=0.0)
     augmentation = ViewAugmentation(**jitter_only)
-    np.testing.assert_allclose(views(augmentation, images), images, atol=1e-6)
+    np.testing.assert_allclose(views(augmentation, images), images, atol=1e-4)
 
 
 def test_training_false_returns_the_images():
@@ -99,4 +102,4 @@ def test_colour_recipes_compile_with_xla(recipe):
     augmentation.build(images.shape)
     view = np.asarray(compiled_view(augmentation, images))
     assert view.shape == images.shape and np.all(np.isfinite(view))
-    assert np.abs(view - images).mean() > 0.01
+    assert np.abs(view - images).mean() > 2.55

@@ -7,15 +7,17 @@ from keras_ssl.data.image_batch import standardize_batch
 from keras_ssl.data.image_batch import to_float_images
 
 
-def test_uint8_is_scaled_to_unit_range():
+def test_uint8_keeps_its_0_255_pixel_values():
     images = np.array([[[0, 255], [51, 102]]], "uint8")
     out = keras.ops.convert_to_numpy(to_float_images(images))
     assert out.dtype == np.float32 and out.shape == (1, 2, 2, 1)
-    np.testing.assert_allclose(out[..., 0], [[[0.0, 1.0], [0.2, 0.4]]], atol=1e-7)
+    np.testing.assert_array_equal(out[..., 0], [[[0.0, 255.0], [51.0, 102.0]]])
+    as_float = keras.ops.convert_to_numpy(to_float_images(images.astype("float64")))
+    np.testing.assert_array_equal(as_float, out)
 
 
 def test_float_images_keep_their_values():
-    images = np.random.default_rng(0).random((2, 4, 4, 3))
+    images = 255.0 * np.random.default_rng(0).random((2, 4, 4, 3))
     out = keras.ops.convert_to_numpy(to_float_images(images))
     assert out.dtype == np.float32
     np.testing.assert_allclose(out, images, atol=1e-7)

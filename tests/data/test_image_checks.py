@@ -21,7 +21,9 @@ BAD_ARRAYS = {
     "size": (np.zeros((4, 32, 32, 1), "uint8"), "height 32"),
     "nan": (np.full((4, 28, 28, 1), np.nan, "float32"), "NaN"),
     "inf": (np.full((4, 28, 28, 1), np.inf, "float32"), "infinite"),
-    "unscaled_float": (np.full((4, 28, 28, 1), 255.0), r"\[0, 1\]"),
+    "unit_range_float": (np.full((4, 28, 28, 1), 0.5), r"look scaled\s+to \[0, 1\]"),
+    "negative_float": (np.full((4, 28, 28, 1), -1.0), "0-255"),
+    "over_255_float": (np.full((4, 28, 28, 1), 300.0), "0-255"),
     "empty": (np.zeros((0, 28, 28, 1), "uint8"), "empty"),
     "strings": (np.array(["a.png", "b.png"]), "strings"),
 }
@@ -39,8 +41,24 @@ def test_errors_name_the_fix(model):
     model.compile()
     with pytest.raises(ValueError, match=r"reshape\(-1, 28, 28, 1\)"):
         model.fit(np.zeros((4, 784), "uint8"), verbose=0)
-    with pytest.raises(ValueError, match="uint8"):
-        model.fit(np.full((4, 28, 28, 1), 255.0), verbose=0)
+    with pytest.raises(ValueError, match=r"x \* 255"):
+        model.fit(np.full((4, 28, 28, 1), 0.5), verbose=0)
+    with pytest.raises(ValueError, match="normalization"):
+        model.fit(np.full((4, 28, 28, 1), -0.5), verbose=0)
+
+
+def test_float_pixels_in_0_255_and_all_zero_images_are_accepted(model):
+    model.compile()
+    for images in (np.full((4, 28, 28, 1), 255.0), np.zeros((4, 28, 28, 1), "float32")):
+        history = model.fit(images, batch_size=4, verbose=0)
+        assert np.isfinite(history.history["loss"][0])
+
+
+def test_unit_range_dataset_batches_are_refused(model):
+    model.compile()
+    dataset = tf.data.Dataset.from_tensor_slices(np.full((4, 28, 28, 1), 0.25, "float32"))
+    with pytest.raises(ValueError, match=r"look scaled\s+to \[0, 1\]"):
+        model.fit(dataset.batch(2), verbose=0)
 
 
 def test_bad_datasets_raise_clear_errors(model):

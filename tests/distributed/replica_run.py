@@ -50,7 +50,8 @@ def encoder():
     # BatchNorm over the global batch: synchronized across TF replicas (JAX
     # sees the global batch in one step).
     inputs = keras.Input((12, 12, 1))
-    x = keras.layers.Conv2D(8, 3, use_bias=False)(inputs)
+    x = keras.layers.Rescaling(1.0 / 255.0)(inputs)  # pixels 0-255 in
+    x = keras.layers.Conv2D(8, 3, use_bias=False)(x)
     x = keras.layers.BatchNormalization(synchronized=BACKEND == "tensorflow")(x)
     x = keras.layers.ReLU()(x)
     outputs = keras.layers.GlobalAveragePooling2D()(x)
@@ -93,7 +94,7 @@ def tf_replica_views_differ():
         augmentation = keras_ssl.augment.simclr_views()
         augmentation.build((None, 12, 12, 3))
         generator = keras.random.SeedGenerator(0)
-    images = np.random.default_rng(0).random((4, 12, 12, 3)).astype("float32")
+    images = 255.0 * np.random.default_rng(0).random((4, 12, 12, 3)).astype("float32")
 
     @tf.function
     def views(shift):
@@ -112,7 +113,7 @@ def tf_replica_views_differ():
 
 
 def main(method):
-    images = np.random.default_rng(1).random((GLOBAL_BATCH, 12, 12, 1))
+    images = 255.0 * np.random.default_rng(1).random((GLOBAL_BATCH, 12, 12, 1))
     images = images.astype("float32")
     single = build(method)
     initial_weights = weights(single)

@@ -40,5 +40,5 @@ def test_serialization_and_saving(tmp_path):
         input_shape=(28, 28, 1), stage_filters=((8,), (16,))
     )
     run_serialization_test(encoder)
-    images = np.random.default_rng(0).random((3, 28, 28, 1)).astype("float32")
+    images = 255.0 * np.random.default_rng(0).random((3, 28, 28, 1)).astype("float32")
     run_model_saving_test(encoder, images, str(tmp_path / "encoder.keras"))

@@ -11,11 +11,20 @@ from test_case import tiny_conv_net
 def test_uint8_float_and_rank3_images_give_the_same_features():
     encoder = tiny_conv_net()
     images = random_images(40, dtype="uint8")
-    expected = keras.ops.convert_to_numpy(encoder(images.astype("float32") / 255.0))
-    for x in (images, images.astype("float32") / 255.0, images[..., 0], {"image": images}):
+    # Pixels 0-255 whatever the dtype: the encoder scales them itself.
+    expected = keras.ops.convert_to_numpy(encoder(images.astype("float32")))
+    from_uint8 = extract_features(encoder, images, batch_size=16)
+    for x in (images.astype("float32"), images[..., 0], {"image": images}):
         features = extract_features(encoder, x, batch_size=16)
         assert features.dtype == np.float32 and features.shape == (40, 16)
-        np.testing.assert_allclose(features, expected, atol=1e-5)
+        np.testing.assert_array_equal(features, from_uint8)
+    np.testing.assert_allclose(from_uint8, expected, atol=1e-5)
+
+
+def test_floats_scaled_to_unit_range_are_refused_not_misread():
+    images = random_images(8, dtype="uint8")
+    with pytest.raises(ValueError, match=r"look scaled\s+to \[0, 1\].*x \* 255"):
+        extract_features(tiny_conv_net(), images.astype("float32") / 255.0)
 
 
 def test_inference_mode_leaves_batchnorm_statistics_alone():

@@ -73,6 +73,7 @@ def test_save_load_round_trip_and_training_continues(tmp_path):
     assert int(restored.optimizer.iterations) == 4
 
 
+@pytest.mark.large  # ~100 s on 2 CPU cores: --run-large
 def test_pretraining_on_mnist_beats_a_random_encoder():
     x_train, _ = mnist5k_subset("train", size=2000)
     probe_train = mnist5k_subset("train", size=2000)

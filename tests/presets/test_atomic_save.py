@@ -63,7 +63,7 @@ def test_a_failed_save_weights_keeps_the_previous_file(tmp_path, monkeypatch):
 
 def test_checkpoints_and_keras_errors_are_unchanged(tmp_path):
     model = tiny_rotation_model()
-    images = np.random.default_rng(0).random((6, 12, 12, 1)).astype("float32")
+    images = 255.0 * np.random.default_rng(0).random((6, 12, 12, 1)).astype("float32")
     model.fit(
         images, epochs=2, batch_size=3, verbose=0,
         callbacks=[

@@ -45,7 +45,7 @@ class TinyPreset:
 
     def __init__(self, directory, model):
         self.directory = directory
-        self.inputs = np.random.default_rng(1).random((3, 12, 12, 1)).astype("float32")
+        self.inputs = 255.0 * np.random.default_rng(1).random((3, 12, 12, 1)).astype("float32")
         self.features = to_numpy(model(self.inputs))
         self.weights = [to_numpy(weight.value) for weight in model.weights]
         self.seed_state = to_numpy(model.seed_generator.state.value)

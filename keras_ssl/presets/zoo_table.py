@@ -1,0 +1,88 @@
+"""The README's zoo table, written from the shipped presets' metadata.
+
+No hand-kept list: `python -m keras_ssl.presets.zoo_table --write README.md`
+rewrites the table between the `<!-- zoo-table -->` markers from
+`list_presets()`, and a test checks that README.md matches.
+"""
+
+import argparse
+
+from keras_ssl.presets.registry import list_presets
+
+BEGIN = "<!-- zoo-table -->"
+END = "<!-- /zoo-table -->"
+
+_HEADER = (
+    "| preset | method | trained on | probe accuracy, 10 labels/class "
+    "| probe accuracy, all labels | weights |\n"
+    "|---|---|---|---:|---:|---:|"
+)
+
+
+def _percent(value):
+    return f"{100 * value:.1f}%"
+
+
+def _row(preset):
+    metrics = preset["metrics"]
+    size = f"{preset['weights_bytes'] / 1e6:.2f} MB"
+    data = preset["data"].split(" (")[0]
+    if "probe_accuracy_10_per_class" in metrics:
+        return (
+            f"| `{preset['name']}` | {preset['method']} | {data} train, no "
+            f"labels | {_percent(metrics['probe_accuracy_10_per_class'])} | "
+            f"{_percent(metrics['probe_accuracy_all'])} | {size} |"
+        )
+    headline = preset["headline_metric"].replace("_", " ")
+    figure = f"{headline}: {_percent(preset['headline_value'])}"
+    if "unigram_baseline_accuracy" in metrics:
+        figure += f" (unigram baseline {_percent(metrics['unigram_baseline_accuracy'])})"
+    return f"| `{preset['name']}` | {preset['method']} | {data} | {figure} | | {size} |"
+
+
+def zoo_table_markdown(presets=None):
+    """The zoo table in markdown, one row per shipped preset.
+
+    Args:
+        presets: list of `list_presets()` entries; None reads the zoo.
+
+    Returns:
+        str. The table, header included, without the markers.
+
+    Example:
+    ```python
+    print(keras_ssl.presets.zoo_table.zoo_table_markdown())
+    ```
+    """
+    presets = list_presets() if presets is None else presets
+    return "\n".join([_HEADER] + [_row(preset) for preset in presets])
+
+
+def replace_table(text, table):
+    """`text` with the block between the zoo-table markers set to `table`."""
+    if BEGIN not in text or END not in text:
+        raise ValueError(
+            f"No zoo table markers in the text: add a line {BEGIN} and a line "
+            f"{END} where the table goes."
+        )
+    head, rest = text.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{BEGIN}\n{table}\n{END}{tail}"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", metavar="README", help="rewrite this file's table")
+    args = parser.parse_args(argv)
+    table = zoo_table_markdown()
+    if not args.write:
+        print(table)
+        return
+    with open(args.write, encoding="utf-8") as file:
+        text = file.read()
+    with open(args.write, "w", encoding="utf-8") as file:
+        file.write(replace_table(text, table))
+
+
+if __name__ == "__main__":
+    main()
