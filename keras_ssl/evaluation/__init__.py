@@ -1,14 +1,16 @@
-"""Evaluation of frozen encoders: linear probe, kNN, collapse measure.
+"""Evaluation of encoders: linear probe, kNN, fine-tuning, collapse measure.
 
 Every function takes an encoder (e.g. `model.encoder`) and labeled data
-(`(x, y)`, tfds-style dicts or batched `tf.data`), computes the features
-once in batches, and leaves the encoder untouched. `keras_ssl.callbacks`
+(`(x, y)`, tfds-style dicts or batched `tf.data`) and leaves the encoder
+untouched: the probes compute its features once in batches; `fine_tune`
+trains a copy of it with a new head (`keras_ssl.ImageClassifier`). `keras_ssl.callbacks`
 runs the same measurements during `fit`.
 """
 
 from keras_ssl.evaluation.embedding_std import embedding_std
 from keras_ssl.evaluation.features import extract_features
 from keras_ssl.evaluation.features import labeled_features
+from keras_ssl.evaluation.fine_tune import fine_tune
 from keras_ssl.evaluation.knn import knn_accuracy
 from keras_ssl.evaluation.knn import knn_predict
 from keras_ssl.evaluation.label_efficiency import label_efficiency
@@ -20,6 +22,7 @@ from keras_ssl.evaluation.mnist5k_protocol import mnist5k_metrics
 __all__ = [
     "embedding_std",
     "extract_features",
+    "fine_tune",
     "knn_accuracy",
     "knn_predict",
     "label_efficiency",

@@ -4,6 +4,9 @@ import numpy as np
 
 from keras_ssl.datasets.mnist5k_data import per_class_subset
 from keras_ssl.evaluation.features import labeled_features
+from keras_ssl.evaluation.fine_tune import DEFAULT_EPOCHS
+from keras_ssl.evaluation.fine_tune import fine_tune as fine_tune_accuracy
+from keras_ssl.evaluation.fine_tune import labeled_arrays
 from keras_ssl.evaluation.knn import knn_accuracy
 from keras_ssl.evaluation.linear_probe import linear_probe
 
@@ -31,8 +34,11 @@ def label_efficiency(
     probe_epochs=100,
     seed=0,
     feature_batch_size=256,
+    fine_tune=False,
+    fine_tune_epochs=DEFAULT_EPOCHS,
+    fine_tune_kwargs=None,
 ):
-    """Linear-probe and kNN accuracy on `test` with few to all train labels.
+    """Linear-probe, kNN (and fine-tuning) accuracy on `test`, by label budget.
 
     The features of `train` and `test` are computed once. For each budget
     of `n` labels per class, `draws` subsets of `train` are drawn with
@@ -40,7 +46,10 @@ def label_efficiency(
     linear probe (`linear_probe`, `probe_epochs` epochs) and weighted kNN
     (`knn_accuracy`, k capped at the subset size) are scored on `test` for
     each, and the mean and standard deviation over draws are reported.
-    The budget `"all"` uses the whole train set once.
+    The budget `"all"` uses the whole train set once. With
+    `fine_tune=True`, each subset also fine-tunes a copy of the encoder
+    (`keras_ssl.evaluation.fine_tune`, `fine_tune_epochs` epochs; pixels
+    0-255), reported as `fine_tune_accuracy` and `fine_tune_accuracy_std`.
 
     Args:
         encoder: `keras.Model` (e.g. `model.encoder`), or None to probe the
@@ -54,11 +63,16 @@ def label_efficiency(
         probe_epochs: int. Epochs of each linear probe.
         seed: int. First subset seed; also the probes' seed.
         feature_batch_size: int. Batch size of the encoder's forward passes.
+        fine_tune: bool. Add the fine-tuning column (needs an encoder).
+        fine_tune_epochs: int. Epochs of each fine-tuning run.
+        fine_tune_kwargs: dict or None. More `fine_tune` arguments (`mode`,
+            `augmentation`, `learning_rate`, ...).
 
     Returns:
         list of dicts, one per budget: `labels_per_class`, `examples`,
         `draws`, `probe_accuracy`, `probe_accuracy_std`, `knn_accuracy`,
-        `knn_accuracy_std`.
+        `knn_accuracy_std` (and `fine_tune_accuracy`,
+        `fine_tune_accuracy_std` with `fine_tune=True`).
 
     Example:
     ```python
@@ -74,6 +88,14 @@ def label_efficiency(
         _check_budget(budget)
     if int(draws) != draws or draws < 1:
         raise ValueError(f"draws must be a positive int; got {draws!r}.")
+    if fine_tune and encoder is None:
+        raise ValueError(
+            "fine_tune=True trains the encoder; pass one (encoder=None probes "
+            "raw pixels, which have nothing to fine-tune)."
+        )
+    if fine_tune:
+        train_images, _ = labeled_arrays(train)
+        test_images = labeled_arrays(test)[0]
     train_features, train_labels = labeled_features(encoder, train, feature_batch_size)
     test_features, test_labels = labeled_features(encoder, test, feature_batch_size)
     rows = []
@@ -85,7 +107,7 @@ def label_efficiency(
                 per_class_subset(train_labels, int(budget), seed=seed + draw)
                 for draw in range(int(draws))
             ]
-        probe, knn = [], []
+        probe, knn, tuned = [], [], []
         for index in subsets:
             subset = (train_features[index], train_labels[index])
             probe.append(
@@ -100,15 +122,28 @@ def label_efficiency(
             knn.append(
                 knn_accuracy(None, subset, (test_features, test_labels), k=k)
             )
-        rows.append(
-            {
-                "labels_per_class": budget,
-                "examples": len(subsets[0]),
-                "draws": len(subsets),
-                "probe_accuracy": float(np.mean(probe)),
-                "probe_accuracy_std": float(np.std(probe)),
-                "knn_accuracy": float(np.mean(knn)),
-                "knn_accuracy_std": float(np.std(knn)),
-            }
-        )
+            if fine_tune:
+                tuned.append(
+                    fine_tune_accuracy(
+                        encoder,
+                        (train_images[index], train_labels[index]),
+                        (test_images, test_labels),
+                        epochs=fine_tune_epochs,
+                        seed=seed,
+                        **(fine_tune_kwargs or {}),
+                    )["accuracy"]
+                )
+        row = {
+            "labels_per_class": budget,
+            "examples": len(subsets[0]),
+            "draws": len(subsets),
+            "probe_accuracy": float(np.mean(probe)),
+            "probe_accuracy_std": float(np.std(probe)),
+            "knn_accuracy": float(np.mean(knn)),
+            "knn_accuracy_std": float(np.std(knn)),
+        }
+        if fine_tune:
+            row["fine_tune_accuracy"] = float(np.mean(tuned))
+            row["fine_tune_accuracy_std"] = float(np.std(tuned))
+        rows.append(row)
     return rows

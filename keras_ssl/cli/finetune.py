@@ -1,0 +1,154 @@
+"""`keras-ssl finetune PRESET_OR_FILE`: fine-tune an encoder, save the classifier."""
+
+import os
+
+import numpy as np
+
+from keras_ssl.backend import backend_name
+from keras_ssl.cli.probe import load_encoder
+
+# Share of a --data DIR without train/ and test/ subfolders held out for test.
+TEST_SPLIT = 0.2
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "finetune",
+        help="fine-tune a pretrained encoder on a few labels; save the classifier",
+        description="Build a keras_ssl.ImageClassifier on a pretrained encoder, "
+        "train it on N labels per class of the train split, print its test "
+        "accuracy and save it as a .keras file.",
+    )
+    parser.add_argument(
+        "model",
+        metavar="PRESET_OR_FILE",
+        help="a preset name or a .keras file (an SSL model, whose .encoder is "
+        "used, or a plain encoder)",
+    )
+    parser.add_argument(
+        "--data",
+        default="mnist5k",
+        help="mnist5k (default: the 4,000 training digits, scored on the 1,000 "
+        "test digits) or DIR, a folder of photos with one subfolder per class: "
+        "DIR/train and DIR/test if both exist, else a seeded 80/20 split of DIR",
+    )
+    parser.add_argument(
+        "--labels-per-class", default="10",
+        help="labels of each class to train on, or 'all' (default 10)",
+    )
+    parser.add_argument(
+        "--mode", choices=("finetune", "two_stage", "probe"), default="finetune"
+    )
+    parser.add_argument("--epochs", type=int, default=50)
+    parser.add_argument(
+        "--head-epochs", type=int, default=10,
+        help="two_stage: epochs of training the head alone first",
+    )
+    parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument(
+        "--train-batch-norm", action="store_true",
+        help="BatchNorm on batch statistics (default: the encoder's "
+        "pretrained statistics, for small label sets)",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--output", default="classifier.keras",
+        help="where to save the classifier (default classifier.keras)",
+    )
+    parser.set_defaults(run=run)
+
+
+def _folder_arrays(path, image_shape, seed):
+    """`((x_train, y_train), (x_test, y_test), description)` of a folder."""
+    from keras_ssl.datasets import from_directory
+    from keras_ssl.evaluation.fine_tune import labeled_arrays
+
+    options = dict(
+        image_size=image_shape[:2],
+        labels="inferred",
+        color_mode={1: "grayscale", 3: "rgb", 4: "rgba"}[image_shape[2]],
+        shuffle=False,
+    )
+    train_dir, test_dir = os.path.join(path, "train"), os.path.join(path, "test")
+    if os.path.isdir(train_dir) and os.path.isdir(test_dir):
+        train = from_directory(train_dir, **options)
+        test = from_directory(test_dir, **options)
+        description = f"{train_dir} (scored on {test_dir})"
+    else:
+        options.update(shuffle=True, seed=seed, validation_split=TEST_SPLIT, subset="both")
+        train, test = from_directory(path, **options)
+        description = f"{path} ({100 * (1 - TEST_SPLIT):.0f}/{100 * TEST_SPLIT:.0f} split)"
+    return labeled_arrays(train), labeled_arrays(test), description
+
+
+def load_splits(spec, image_shape, seed):
+    """`((x_train, y_train), (x_test, y_test), description)` for --data."""
+    import keras_ssl
+
+    if spec == "mnist5k":
+        return (
+            keras_ssl.datasets.mnist5k("train"),
+            keras_ssl.datasets.mnist5k("test"),
+            "mnist5k (scored on the 1,000 test digits)",
+        )
+    if os.path.isdir(spec):
+        if None in image_shape[:2] or image_shape[2] not in (1, 3, 4):
+            raise ValueError(
+                f"--data {spec}: the encoder takes images of shape "
+                f"{image_shape}; reading a folder needs a fixed (H, W) and "
+                f"1, 3 or 4 channels."
+            )
+        return _folder_arrays(spec, tuple(image_shape), seed)
+    raise ValueError(
+        f"--data {spec!r} is not understood; use mnist5k or a folder of "
+        f"images with one subfolder per class."
+    )
+
+
+def run(args):
+    import keras
+
+    import keras_ssl
+    from keras_ssl.evaluation.linear_probe import auto_batch_size
+
+    if args.epochs < 1 or args.head_epochs < 1:
+        raise ValueError("--epochs and --head-epochs must be positive.")
+    if args.mode == "two_stage" and args.epochs <= args.head_epochs:
+        raise ValueError(
+            f"--mode two_stage trains the head for --head-epochs "
+            f"{args.head_epochs} epochs first; pass --epochs > {args.head_epochs}."
+        )
+    budget = args.labels_per_class
+    if budget != "all" and not (budget.isdigit() and int(budget) > 0):
+        raise ValueError(f"--labels-per-class {budget!r}: a positive int or 'all'.")
+    keras.utils.set_random_seed(args.seed)
+    encoder, encoder_description = load_encoder(args.model)
+    (x_train, y_train), test, data_description = load_splits(
+        args.data, tuple(encoder.input_shape[1:]), args.seed
+    )
+    if budget != "all":
+        index = keras_ssl.datasets.per_class_subset(y_train, int(budget), seed=args.seed)
+        x_train, y_train = x_train[index], y_train[index]
+    classes = np.unique(y_train)
+    if not np.array_equal(classes, np.arange(len(classes))):
+        raise ValueError(f"--data {args.data}: labels must be 0..C-1; got {classes}.")
+    print(
+        f"Fine-tuning ({args.mode}) {encoder_description} on {len(y_train)} "
+        f"labeled images of {data_description}, {args.epochs} epochs, backend "
+        f"{backend_name()}."
+    )
+    classifier = keras_ssl.ImageClassifier(
+        encoder=encoder,
+        num_classes=len(classes),
+        mode=args.mode,
+        head_epochs=args.head_epochs,
+        train_batch_norm=args.train_batch_norm,
+    )
+    classifier.compile(optimizer=keras.optimizers.Adam(args.learning_rate))
+    batch_size = auto_batch_size(len(y_train))
+    classifier.fit(x_train, y_train, epochs=args.epochs, batch_size=batch_size, verbose=0)
+    scores = classifier.evaluate(*test, batch_size=256, verbose=0, return_dict=True)
+    print(f"Test accuracy: {100 * scores['accuracy']:.1f}% on {len(test[1])} images")
+    classifier.save(args.output)
+    print(f"Saved ImageClassifier to {os.path.abspath(args.output)}")
+    return 0

@@ -1,0 +1,13 @@
+"""Tasks: a pretrained encoder put to work on labels.
+
+- `Classifier` (`classifier.py`): the modality-neutral base (modes,
+  `compile()` defaults, label checks, the two-stage recipe, `from_preset`);
+- `ImageClassifier` (`image_classifier.py`): images -> class probabilities;
+- label checks (`label_checks.py`).
+"""
+
+from keras_ssl.tasks.classifier import MODES
+from keras_ssl.tasks.classifier import Classifier
+from keras_ssl.tasks.image_classifier import ImageClassifier
+
+__all__ = ["Classifier", "ImageClassifier", "MODES"]

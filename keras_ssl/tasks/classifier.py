@@ -1,0 +1,280 @@
+"""The classifier task shared by every modality: an encoder plus a head.
+
+`ImageClassifier` (and a later `TextClassifier`) build the functional graph
+`inputs -> encoder -> head`; this base owns everything else: the training
+modes, the `compile()` defaults, label checks in `fit`, the two-stage
+recipe, `from_preset` and the config.
+"""
+
+import keras
+
+from keras_ssl.data.tf_datasets import is_tf_dataset
+from keras_ssl.io.atomic_model_saving import AtomicModelSaving
+from keras_ssl.tasks.label_checks import check_label_spec
+from keras_ssl.tasks.label_checks import check_sparse_labels
+
+#: The training modes of a classifier.
+MODES = ("probe", "finetune", "two_stage")
+
+#: Adam's learning rate when `compile()` picks the optimizer.
+DEFAULT_LEARNING_RATE = 1e-3
+
+
+class Classifier(AtomicModelSaving, keras.Model):
+    """Base of keras_ssl's classifiers: a pretrained encoder and a head.
+
+    Subclasses build the layers and the functional wiring and pass
+    `inputs`, `outputs` and the common arguments here. See
+    `keras_ssl.ImageClassifier` for the arguments and the modes.
+
+    Example:
+    ```python
+    class TextClassifier(Classifier):
+        def __init__(self, encoder, num_classes, **kwargs):
+            inputs = keras.Input(shape=(), dtype="string")
+            outputs = keras.layers.Dense(num_classes, activation="softmax")(
+                encoder(inputs)
+            )
+            super().__init__(inputs, outputs, encoder, num_classes, **kwargs)
+    ```
+    """
+
+    def __init__(
+        self,
+        inputs,
+        outputs,
+        encoder,
+        num_classes,
+        mode="finetune",
+        head_epochs=10,
+        encoder_learning_rate_factor=0.1,
+        train_batch_norm=False,
+        dropout=0.0,
+        **kwargs,
+    ):
+        check_arguments(num_classes, mode, head_epochs, encoder_learning_rate_factor)
+        super().__init__(inputs=inputs, outputs=outputs, **kwargs)
+        # === Config ===
+        self.encoder = encoder
+        self.num_classes = int(num_classes)
+        self.mode = mode
+        self.head_epochs = int(head_epochs)
+        self.encoder_learning_rate_factor = float(encoder_learning_rate_factor)
+        self.train_batch_norm = bool(train_batch_norm)
+        self.dropout = float(dropout)
+        self._compile_arguments = None
+        # probe and the first stage of two_stage train the head alone.
+        self.set_encoder_trainable(mode == "finetune")
+
+    def set_encoder_trainable(self, trainable):
+        """Freeze or unfreeze the encoder; its BatchNorm layers stay frozen
+        (inference mode, pretrained statistics) unless `train_batch_norm`.
+
+        Keras runs a BatchNormalization layer with `trainable=False` in
+        inference mode; passing `training=False` to the encoder inside a
+        functional model would not do (`fit`'s `training=True` overrides it).
+        """
+        self.encoder.trainable = trainable
+        if trainable and not self.train_batch_norm:
+            for layer in batch_norm_layers(self.encoder):
+                layer.trainable = False
+
+    # --- compile and fit ---------------------------------------------------
+
+    def compile(self, optimizer="auto", loss="auto", metrics="auto", **kwargs):
+        """`keras.Model.compile` with defaults: Adam (learning rate 1e-3),
+        sparse categorical cross-entropy on the predicted probabilities,
+        and `accuracy`. Any argument may be given as in Keras."""
+        self._compile_arguments = dict(
+            optimizer=optimizer, loss=loss, metrics=metrics, **kwargs
+        )
+        super().compile(**self._stage_compile_arguments(learning_rate_factor=None))
+
+    def get_compile_config(self):
+        # The arguments compile() was given, not a stage's optimizer copy.
+        if self._compile_arguments is None:
+            return None
+        return keras.saving.serialize_keras_object(self._compile_arguments)
+
+    def compile_from_config(self, config):
+        # Keras skips this for models that override compile(); ours keeps
+        # compile()'s meaning, so a reloaded classifier is ready to fit.
+        self.compile(**keras.saving.deserialize_keras_object(config))
+        # Build it as the saved one was (two_stage: the last stage trained
+        # the encoder too), so its variables load.
+        self.set_encoder_trainable(self.mode != "probe")
+        self.optimizer.build(self.trainable_variables)
+        self.set_encoder_trainable(self.mode == "finetune")
+
+    def _stage_compile_arguments(self, learning_rate_factor):
+        arguments = dict(self._compile_arguments)
+        optimizer = arguments["optimizer"]
+        if optimizer == "auto":
+            optimizer = keras.optimizers.Adam(DEFAULT_LEARNING_RATE)
+        optimizer = keras.optimizers.get(optimizer)
+        if learning_rate_factor is not None:
+            optimizer = scaled_optimizer(optimizer, learning_rate_factor)
+        arguments["optimizer"] = optimizer
+        if arguments["loss"] == "auto":
+            arguments["loss"] = keras.losses.SparseCategoricalCrossentropy()
+        if arguments["metrics"] == "auto":
+            arguments["metrics"] = [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
+        return arguments
+
+    def fit(self, x=None, y=None, epochs=1, validation_data=None, **kwargs):
+        """`keras.Model.fit`, with labels checked first.
+
+        In `"two_stage"` mode the first `head_epochs` of `epochs` train the
+        head on the frozen encoder (with the compiled optimizer); then the
+        encoder is unfrozen and the model recompiled with a fresh copy of
+        the optimizer at `encoder_learning_rate_factor` times its learning
+        rate for the remaining epochs. Callbacks see two trainings; the
+        returned `History` holds every epoch.
+        """
+        y = self._checked_labels(x, y, "labels")
+        if isinstance(validation_data, (tuple, list)) and len(validation_data) >= 2:
+            validation_data = (
+                validation_data[0],
+                self._checked_labels(*validation_data[:2], "validation labels"),
+                *validation_data[2:],
+            )
+        elif validation_data is not None:
+            self._checked_labels(validation_data, None, "validation labels")
+        if self.mode != "two_stage":
+            return super().fit(x, y, epochs=epochs, validation_data=validation_data, **kwargs)
+        if self._compile_arguments is None:
+            raise ValueError("Call compile() (with no arguments for the defaults) before fit().")
+        if epochs <= self.head_epochs:
+            raise ValueError(
+                f"mode='two_stage' trains the head for head_epochs="
+                f"{self.head_epochs} epochs, then the whole model until "
+                f"`epochs`; pass epochs > {self.head_epochs} (got {epochs})."
+            )
+        kwargs.pop("initial_epoch", None)
+        self.set_encoder_trainable(False)
+        super().compile(**self._stage_compile_arguments(learning_rate_factor=1.0))
+        head = super().fit(
+            x, y, epochs=self.head_epochs, validation_data=validation_data, **kwargs
+        )
+        head_history = dict(head.history), list(head.epoch)
+        self.set_encoder_trainable(True)
+        super().compile(
+            **self._stage_compile_arguments(self.encoder_learning_rate_factor)
+        )
+        whole = super().fit(
+            x, y, epochs=epochs, initial_epoch=self.head_epochs,
+            validation_data=validation_data, **kwargs,
+        )
+        whole.history = {
+            key: head_history[0].get(key, []) + values
+            for key, values in whole.history.items()
+        }
+        whole.epoch = head_history[1] + list(whole.epoch)
+        return whole
+
+    def _checked_labels(self, x, y, name):
+        if y is not None:
+            count = len(x) if hasattr(x, "__len__") and not isinstance(x, dict) else None
+            return check_sparse_labels(y, self.num_classes, count, name)
+        if is_tf_dataset(x):
+            spec = x.element_spec
+            if not isinstance(spec, (tuple, list)) or len(spec) < 2:
+                raise ValueError(
+                    f"The dataset yields {spec}, without labels; a classifier "
+                    f"trains on (images, labels) batches (e.g. "
+                    f"keras_ssl.datasets.from_directory(..., labels='inferred'))."
+                )
+            check_label_spec(spec[1], self.num_classes)
+            return None
+        if x is not None and not isinstance(x, keras.utils.PyDataset):
+            raise ValueError(
+                f"{name}: a classifier needs labels; pass fit(images, labels)."
+            )
+        return None
+
+    # --- presets and config --------------------------------------------------
+
+    @classmethod
+    def from_preset(cls, preset, num_classes, **kwargs):
+        """A classifier on the pretrained encoder of an SSL preset.
+
+        Args:
+            preset: str. A shipped preset's name (`keras_ssl.list_presets()`),
+                a preset directory or an http(s) URL (see
+                `keras_ssl.load_encoder`).
+            num_classes: int. Classes of the new head.
+            **kwargs: the classifier's other arguments (`mode`, ...).
+
+        Example:
+        ```python
+        classifier = keras_ssl.ImageClassifier.from_preset(
+            "simclr_convnet_mnist5k", num_classes=10, mode="two_stage"
+        )
+        ```
+        """
+        from keras_ssl.loading import load_encoder
+
+        return cls(encoder=load_encoder(preset), num_classes=num_classes, **kwargs)
+
+    def get_config(self):
+        encoder = keras.layers.serialize(self.encoder)
+        if "trainable" in encoder.get("config", {}):
+            # The state the constructor sets, whichever stage fit ended in.
+            encoder["config"]["trainable"] = self.mode == "finetune"
+        return {
+            "name": self.name,
+            "encoder": encoder,
+            "num_classes": self.num_classes,
+            "mode": self.mode,
+            "head_epochs": self.head_epochs,
+            "encoder_learning_rate_factor": self.encoder_learning_rate_factor,
+            "train_batch_norm": self.train_batch_norm,
+            "dropout": self.dropout,
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["encoder"] = keras.layers.deserialize(config["encoder"])
+        return cls(**config)
+
+
+def batch_norm_layers(layer):
+    """The `BatchNormalization` layers inside `layer`, at any depth."""
+    found, stack, seen = [], [layer], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, keras.layers.BatchNormalization):
+            found.append(current)
+        stack.extend(getattr(current, "layers", None) or [])
+        for value in vars(current).values():
+            items = value if isinstance(value, (list, tuple)) else [value]
+            stack.extend(item for item in items if isinstance(item, keras.layers.Layer))
+    return found
+
+
+def check_arguments(num_classes, mode, head_epochs, encoder_learning_rate_factor):
+    """Raise a ValueError naming a bad classifier argument."""
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}; got {mode!r}.")
+    if isinstance(num_classes, bool) or int(num_classes) != num_classes or num_classes < 2:
+        raise ValueError(f"num_classes must be an int >= 2; got {num_classes!r}.")
+    if int(head_epochs) != head_epochs or head_epochs < 1:
+        raise ValueError(f"head_epochs must be a positive int; got {head_epochs!r}.")
+    if not 0 < encoder_learning_rate_factor <= 1:
+        raise ValueError(
+            f"encoder_learning_rate_factor must be in (0, 1]; got "
+            f"{encoder_learning_rate_factor!r}."
+        )
+
+
+def scaled_optimizer(optimizer, factor):
+    """A fresh, unbuilt copy of `optimizer` with its learning rate times
+    `factor` (a schedule is kept as it is: scale it yourself)."""
+    config = optimizer.get_config()
+    if isinstance(config.get("learning_rate"), (int, float)):
+        config["learning_rate"] = config["learning_rate"] * factor
+    return type(optimizer).from_config(config)
