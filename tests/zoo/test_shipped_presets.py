@@ -73,14 +73,14 @@ def test_the_readme_zoo_table_matches_the_preset(name):
 
 
 def test_the_readme_zoo_table_is_the_generated_one():
-    from keras_ssl.presets import zoo_table
+    from keras_ssl.cli import zoo_table
 
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as file:
         readme = file.read()
     expected = zoo_table.replace_table(readme, zoo_table.zoo_table_markdown())
     assert readme == expected, (
         "README.md's zoo table is stale: run "
-        "`python -m keras_ssl.presets.zoo_table --write README.md`"
+        "`python -m keras_ssl.cli.zoo_table --write README.md`"
     )
 
 

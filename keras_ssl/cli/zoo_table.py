@@ -1,6 +1,6 @@
 """The README's zoo table, written from the shipped presets' metadata.
 
-No hand-kept list: `python -m keras_ssl.presets.zoo_table --write README.md`
+No hand-kept list: `python -m keras_ssl.cli.zoo_table --write README.md`
 rewrites the table between the `<!-- zoo-table -->` markers from
 `list_presets()`, and a test checks that README.md matches.
 """
@@ -51,7 +51,7 @@ def zoo_table_markdown(presets=None):
 
     Example:
     ```python
-    print(keras_ssl.presets.zoo_table.zoo_table_markdown())
+    print(keras_ssl.cli.zoo_table.zoo_table_markdown())
     ```
     """
     presets = list_presets() if presets is None else presets
