@@ -21,6 +21,9 @@ Text:
 
 Either:
 
+- `encoder_features.py`: a frozen encoder's features of any evaluation
+  input, in batches (the probes, kNN, callbacks and classifiers use it);
+
 - `tf_datasets.py`: recognises a `tf.data.Dataset` without importing
   TensorFlow.
 

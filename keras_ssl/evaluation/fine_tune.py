@@ -8,10 +8,15 @@ from keras_ssl.evaluation.label_codes import encode_labels
 from keras_ssl.evaluation.linear_probe import auto_batch_size
 from keras_ssl.evaluation.shuffled_batches import ShuffledBatches
 from keras_ssl.tasks import ImageClassifier
+from keras_ssl.tasks.classifier import DEFAULT_LEARNING_RATES
+from keras_ssl.tasks.image_classifier import resolve_augmentation
 
 #: Epochs of fine-tuning: the issue's hand-tuned run (Adam 1e-3, 50
 #: epochs, 10 labels per class) that reached 89.9% on mnist5k.
 DEFAULT_EPOCHS = 50
+
+#: Epochs of probe mode: `linear_probe`'s 100.
+PROBE_EPOCHS = 100
 
 
 def _pair(element):
@@ -72,9 +77,9 @@ def fine_tune(
     train,
     val,
     mode="finetune",
-    epochs=DEFAULT_EPOCHS,
+    epochs=None,
     batch_size=None,
-    learning_rate=1e-3,
+    learning_rate=None,
     top_k=5,
     seed=0,
     verbose=0,
@@ -91,6 +96,14 @@ def fine_tune(
     was. Minibatches are drawn by `seed` (`ShuffledBatches`); the head starts
     at zero.
 
+    Default recipe (`mode="finetune"`): Adam 1e-3, 50 epochs, light
+    augmentation (`light_augmentation`), features standardized before a
+    zero-initialised head, encoder BatchNorm frozen. On mnist5k at 10
+    labels per class (mean ± std of 5 draws, `examples/fine_tune_budgets.py
+    --budgets 10 --draws 5`, 1326 s on 2 shared CPU cores): linear probe
+    88.4 ± 1.7, probe mode 88.4 ± 1.7, fine-tune 92.8 ± 1.2, from scratch
+    73.9 ± 2.5 (SimCLR preset `simclr_convnet_mnist5k`).
+
     The from-scratch baseline is the same call on a random-init encoder
     with `train_batch_norm=True` (same recipe, epochs and augmentation).
 
@@ -101,12 +114,15 @@ def fine_tune(
             kind (ints, strings), coded as in `linear_probe`.
         val: labeled evaluation images, same forms.
         mode: `"finetune"`, `"two_stage"` or `"probe"` (`ImageClassifier`).
-        epochs: int. Epochs of `fit` (both stages together for two_stage).
+        epochs: int or None. Epochs of `fit` (both stages together for
+            two_stage); None: 100 for `"probe"` (as `linear_probe`), else 50.
         batch_size: int or None. None: 256, or `N // 8` for small sets (at
             least 8 steps per epoch, as `linear_probe`).
-        learning_rate: float. Adam's learning rate.
+        learning_rate: float or None. Adam's learning rate; None: the
+            classifier's default for `mode` (1e-3 finetune, 1e-2 probe and
+            two_stage, see `ImageClassifier.compile`).
         top_k: int. The k of the reported top-k accuracy.
-        seed: int. Seeds the minibatch order.
+        seed: int. Seeds the minibatch order and the augmentation.
         verbose: int. `fit`'s verbosity.
         copy: bool. Train a copy of `encoder` (default) or the encoder itself.
         **classifier_kwargs: `ImageClassifier` arguments (`head_epochs`,
@@ -127,6 +143,8 @@ def fine_tune(
     result["accuracy"]
     ```
     """
+    if epochs is None:
+        epochs = PROBE_EPOCHS if mode == "probe" else DEFAULT_EPOCHS
     for name, value in (("epochs", epochs), ("top_k", top_k)):
         if int(value) != value or value < 1:
             raise ValueError(f"{name} must be a positive int; got {value!r}.")
@@ -141,12 +159,21 @@ def fine_tune(
     train_codes, val_codes, classes = encode_labels(y_train, y_val)
     if batch_size is None:
         batch_size = auto_batch_size(len(train_codes))
+    augmentation = classifier_kwargs.pop("augmentation", "auto")
+    if isinstance(augmentation, str):
+        # Seeded by `seed`, so a call is reproducible without global seeds.
+        augmentation = resolve_augmentation(augmentation, mode, seed)
     classifier = ImageClassifier(
+        augmentation=augmentation,
         encoder=copy_encoder(encoder) if copy else encoder,
         num_classes=len(classes),
         mode=mode,
         **classifier_kwargs,
     )
+    if classifier.standardize_features:
+        classifier.adapt(x_train)
+    if learning_rate is None:
+        learning_rate = DEFAULT_LEARNING_RATES[mode]
     top_k_name = f"top_{top_k}_accuracy"
     classifier.compile(
         optimizer=keras.optimizers.Adam(learning_rate),

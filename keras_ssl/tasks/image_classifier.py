@@ -4,7 +4,46 @@ import keras
 from keras import layers
 
 from keras_ssl.serialization import keras_ssl_serializable
+from keras_ssl.tasks.classifier import STANDARDIZATION_NAME
 from keras_ssl.tasks.classifier import Classifier
+from keras_ssl.tasks.feature_standardization import FeatureStandardization
+
+
+#: The augmentation names `ImageClassifier(augmentation=...)` accepts.
+AUGMENTATIONS = ("auto", "light", "none")
+
+
+def light_augmentation(seed=None, name="light_augmentation"):
+    """Small shifts, rotations and zooms, for fine-tuning on few labels.
+
+    `RandomTranslation(0.1, 0.1)`, `RandomRotation(0.05)` (about 18
+    degrees) and `RandomZoom(0.1)`; active only while training, value-range
+    agnostic (0-255 pixels stay 0-255), no flips (digits and text are not
+    mirror-symmetric). Draws come from `seed` (an int: the same draws on
+    every call of a new instance), or from Keras's global seed
+    (`keras.utils.set_random_seed`) when None.
+    """
+    seeds = [None] * 3 if seed is None else [seed, seed + 1, seed + 2]
+    return keras.Sequential(
+        [
+            layers.RandomTranslation(0.1, 0.1, seed=seeds[0]),
+            layers.RandomRotation(0.05, seed=seeds[1]),
+            layers.RandomZoom(0.1, seed=seeds[2]),
+        ],
+        name=name,
+    )
+
+
+def resolve_augmentation(augmentation, mode, seed=None):
+    """The layer (or None) an augmentation name stands for."""
+    if augmentation not in AUGMENTATIONS:
+        raise ValueError(
+            f"augmentation must be a Keras layer, None or one of "
+            f"{AUGMENTATIONS}; got {augmentation!r}."
+        )
+    if augmentation == "light" or (augmentation == "auto" and mode != "probe"):
+        return light_augmentation(seed)
+    return None
 
 
 @keras_ssl_serializable
@@ -53,10 +92,28 @@ class ImageClassifier(Classifier):
             training (BatchNorm on batch statistics); default False.
         augmentation: a Keras layer (e.g. `keras.Sequential` of
             `keras.layers.RandomTranslation`, ...) applied to the 0-255
-            images before the encoder, active only while training; None
-            for none.
+            images before the encoder, active only while training; None or
+            `"none"` for none; `"light"` for `light_augmentation()`; `"auto"`
+            (default): `"light"` for `"finetune"` and `"two_stage"`, none for
+            `"probe"` (so the probe matches `linear_probe`).
         dropout: float in [0, 1). Dropout on the features before the head.
+        standardize_features: bool. Put a `FeatureStandardization` before
+            the head, set by the first `fit` from the encoder's features of
+            its training images (see `adapt`), as `linear_probe` does
+            (default True).
         name: str. Model name.
+
+    Defaults, measured on mnist5k (SimCLR preset `simclr_convnet_mnist5k`,
+    10 labels per class, test split, `keras_ssl.evaluation.fine_tune`):
+    without standardization the probe mode scored 75-76% against 89.4% for
+    `linear_probe` (draw 0); with it and Adam 1e-2 for 100 epochs it gives
+    the same 89.4%. Fine-tuning (Adam 1e-3, 50 epochs, frozen BatchNorm)
+    went from 87.6% without augmentation to 91.4% with light augmentation
+    (draw 0, features not standardized), and to 93.5% / 92.0% on draws 0 / 1
+    with standardization; Adam 3e-4 gave 86.1%, two_stage (head 1e-2, then
+    1e-3) 91.1%. The same ConvNet from random weights with the same recipe
+    (`train_batch_norm=True`) gave 77.3% / 71.7%. The 5-draw table is in
+    `examples/fine_tune_budgets.py`'s output (see the issue's closing note).
 
     Labels are sparse integer class ids, shape `(N,)`; one-hot, fractional,
     string or out-of-range labels, and a label count that differs from the
@@ -88,12 +145,20 @@ class ImageClassifier(Classifier):
         head_epochs=10,
         encoder_learning_rate_factor=0.1,
         train_batch_norm=False,
-        augmentation=None,
+        augmentation="auto",
         dropout=0.0,
+        standardize_features=True,
         name="image_classifier",
         **kwargs,
     ):
         # === Layers ===
+        if isinstance(augmentation, str):
+            augmentation = resolve_augmentation(augmentation, mode)
+        standardization = (
+            FeatureStandardization(name=STANDARDIZATION_NAME)
+            if standardize_features
+            else None
+        )
         feature_dropout = layers.Dropout(dropout, name="feature_dropout") if dropout else None
         # Zero-initialised, as SimCLR v2's fine-tuning head: the first steps
         # do not send random gradients into the pretrained encoder.
@@ -110,6 +175,8 @@ class ImageClassifier(Classifier):
         inputs = keras.Input(shape=image_shape, name="images")
         x = inputs if augmentation is None else augmentation(inputs)
         features = encoder(x)
+        if standardization is not None:
+            features = standardization(features)
         if feature_dropout is not None:
             features = feature_dropout(features)
         outputs = head(features)
@@ -123,6 +190,7 @@ class ImageClassifier(Classifier):
             encoder_learning_rate_factor=encoder_learning_rate_factor,
             train_batch_norm=train_batch_norm,
             dropout=dropout,
+            standardize_features=standardize_features,
             name=name,
             **kwargs,
         )

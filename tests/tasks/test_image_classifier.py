@@ -73,7 +73,8 @@ def test_two_stage_runs_both_stages():
     assert history.epoch == [0, 1] and len(history.history["loss"]) == 2
     assert any(changed(before, encoder_arrays(model)))
     assert model.encoder.trainable
-    assert np.isclose(float(model.optimizer.learning_rate), 0.5e-3)
+    # The head stage runs at two_stage's default 1e-2, the encoder at half.
+    assert np.isclose(float(model.optimizer.learning_rate), 0.5e-2)
     with pytest.raises(ValueError, match="epochs > 1"):
         model.fit(IMAGES, LABELS, epochs=1, verbose=0)
 
@@ -88,6 +89,39 @@ def test_predict_returns_probabilities_for_uint8_and_float_pixels():
     np.testing.assert_allclose(as_float, probabilities, atol=1e-6)
 
 
+def test_probe_standardizes_the_features_with_train_statistics():
+    from keras_ssl.evaluation.features import extract_features
+
+    model = classifier("probe")
+    layer = model.get_layer("feature_standardization")
+    assert not layer.adapted and model.augmentation is None
+    fit(model)
+    features = extract_features(model.encoder, IMAGES)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(layer.mean), features.mean(axis=0), atol=1e-5
+    )
+    std = keras.ops.convert_to_numpy(layer.std)
+    expected = features.std(axis=0)
+    expected = np.where(expected < 1e-6, 1.0, expected)  # constant: not scaled
+    np.testing.assert_allclose(std, expected, rtol=1e-4, atol=1e-6)
+    mean = keras.ops.convert_to_numpy(layer.mean).copy()
+    model.fit(IMAGES[:8], LABELS[:8], epochs=1, verbose=0)  # adapts only once
+    np.testing.assert_array_equal(mean, keras.ops.convert_to_numpy(layer.mean))
+    assert np.isclose(float(model.optimizer.learning_rate), 1e-2)
+
+
+def test_augmentation_names_and_unstandardized_head():
+    assert classifier("finetune").augmentation.name == "light_augmentation"
+    assert classifier("probe", augmentation="light").augmentation is not None
+    assert classifier("finetune", augmentation="none").augmentation is None
+    with pytest.raises(ValueError, match="augmentation must be"):
+        classifier(augmentation="heavy")
+    plain = classifier("probe", standardize_features=False)
+    fit(plain)
+    with pytest.raises(ValueError, match="standardize_features=False"):
+        plain.adapt(IMAGES)
+
+
 def test_keras_round_trip(tmp_path):
     model = classifier(
         "two_stage", dropout=0.1, augmentation=keras.layers.RandomFlip(seed=1)
@@ -96,6 +130,7 @@ def test_keras_round_trip(tmp_path):
     run_serialization_test(model)
     restored = run_model_saving_test(model, IMAGES[:4], str(tmp_path / "clf.keras"))
     assert restored.mode == "two_stage" and restored.optimizer is not None
+    assert restored.get_layer("feature_standardization").adapted
     restored.fit(IMAGES, LABELS, epochs=2, batch_size=8, verbose=0)
 
 
