@@ -6,6 +6,7 @@ import numpy as np
 from keras_ssl.data.tf_datasets import is_tf_dataset
 from keras_ssl.evaluation.label_codes import encode_labels
 from keras_ssl.evaluation.linear_probe import auto_batch_size
+from keras_ssl.evaluation.linear_probe import evaluation_result
 from keras_ssl.evaluation.shuffled_batches import ShuffledBatches
 from keras_ssl.tasks import ImageClassifier
 from keras_ssl.tasks.classifier import DEFAULT_LEARNING_RATES
@@ -193,9 +194,4 @@ def fine_tune(
     result = classifier.evaluate(
         x_val, val_codes, batch_size=256, verbose=0, return_dict=True
     )
-    return {
-        "accuracy": float(result["accuracy"]),
-        top_k_name: float(result[top_k_name]),
-        "loss": float(result["loss"]),
-        "epochs": len(history.epoch),
-    }
+    return evaluation_result(result, history, top_k_name)

@@ -169,6 +169,12 @@ def linear_probe(
     result = classifier.evaluate(
         val_features, val_codes, batch_size=1024, verbose=0, return_dict=True
     )
+    return evaluation_result(result, history, top_k_name)
+
+
+def evaluation_result(result, history, top_k_name):
+    """The dict `linear_probe` and `fine_tune` return, from `evaluate`'s
+    logs and `fit`'s history."""
     return {
         "accuracy": float(result["accuracy"]),
         top_k_name: float(result[top_k_name]),
