@@ -48,4 +48,20 @@ def backend_name():
     return keras.config.backend()
 
 
-__all__ = ["SSLTrainSteps", "backend_name"]
+def arrays_fit_through_tf_data():
+    """True when `fit` reads NumPy arrays through `tf.data` (TensorFlow).
+
+    There, handing `fit` one repeated `tf.data` pipeline keeps one iterator
+    for every epoch (`keras_ssl.inputs.epoch_pipeline`); JAX and PyTorch
+    read arrays without `tf.data`, so arrays go to Keras unchanged there.
+
+    Example:
+    ```python
+    if arrays_fit_through_tf_data():
+        import tensorflow as tf
+    ```
+    """
+    return _BACKEND == "tensorflow"
+
+
+__all__ = ["SSLTrainSteps", "arrays_fit_through_tf_data", "backend_name"]

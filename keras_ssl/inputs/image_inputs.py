@@ -8,6 +8,7 @@ from keras_ssl.data import image_checks
 from keras_ssl.data.tf_datasets import is_tf_dataset
 from keras_ssl.encoders.encoder_checks import image_encoder_shape
 from keras_ssl.inputs.base_inputs import Inputs
+from keras_ssl.inputs.epoch_pipeline import one_pipeline_for_epochs
 
 
 # Keras's batch size for arrays when fit() is given none.
@@ -25,6 +26,8 @@ class ImageInputs(Inputs):
     the problem and the fix); inside the step each batch becomes float32
     images, pixels still 0-255, with a channel axis. Float images that look
     scaled to [0, 1] are refused (see `keras_ssl.data.pixel_convention`).
+    For `fit`, finite inputs are read through one iterator for all epochs
+    (see `keras_ssl.inputs.epoch_pipeline`).
 
     Args:
         encoder: `keras.Model` mapping images `(N, H, W, C)` to vectors
@@ -50,7 +53,12 @@ class ImageInputs(Inputs):
             # Datasets carry their own order; Keras would warn that the
             # default shuffle=True is ignored.
             kwargs.setdefault("shuffle", False)
-        return image_checks.prepare_images(x, self.image_shape), y, kwargs
+        is_array = _is_array_like(x)
+        x = image_checks.prepare_images(x, self.image_shape)
+        if purpose == "fit":
+            # One iterator for all epochs (see keras_ssl.inputs.epoch_pipeline).
+            x, kwargs = one_pipeline_for_epochs(x, y, kwargs, is_array)
+        return x, y, kwargs
 
     def standardize(self, data):
         return image_batch.standardize_batch(data)
