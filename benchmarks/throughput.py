@@ -56,7 +56,8 @@ ISSUE_REFERENCE = {
     "byol_resnet18": 9.4,
 }
 
-# name -> (method, encoder, input shape, batch size, steps per epoch)
+# name -> (method, encoder, input shape, batch size, steps per epoch); every
+# other registered method gets a ConvNet row from `all_rows()`.
 ROWS = {
     "simclr_convnet": ("simclr", "convnet", (28, 28, 1), 256, 4),
     "byol_convnet": ("byol", "convnet", (28, 28, 1), 256, 4),
@@ -87,10 +88,10 @@ def modes_for(backend, row, quick):
     the default (off: faster on CPU) elsewhere, plus SimCLR ResNet-18
     under the `mixed_bfloat16` policy. JAX (always jitted): SimCLR ConvNet
     compute-only and end-to-end, BYOL ConvNet, the autoencoder and the
-    masked LM compute-only; not rotation or ResNet-18, whose XLA:CPU
-    convolutions take seconds per step (measure them with `--rows ...
-    --backends jax`). torch (eager): the small-ConvNet reference rows,
-    compute-only.
+    masked LM compute-only; not rotation, ResNet-18 or the other registered
+    methods' rows, whose XLA:CPU convolutions take seconds per step
+    (measure them with `--rows ... --backends jax`). torch (eager): the
+    small-ConvNet reference rows, compute-only.
     """
     if quick:
         return DEFAULT_MODES
@@ -116,6 +117,25 @@ def explicit_modes(backend, row):
 
 
 QUICK_ROWS = ("simclr_convnet", "byol_convnet", "mlm_tiny")
+_ALL_ROWS = {}
+
+
+def all_rows():
+    """ROWS plus a ConvNet row (default heads) for every other method in
+    `keras_ssl.list_methods()`, so a new method needs no edit here."""
+    if not _ALL_ROWS:
+        import importlib.util
+
+        if importlib.util.find_spec("tensorflow") is None:  # e.g. a JAX-only machine
+            os.environ.setdefault("KERAS_BACKEND", "jax")
+        import keras_ssl
+
+        _ALL_ROWS.update(ROWS)
+        listed = {method for method, *_ in ROWS.values()}
+        for method in keras_ssl.list_methods():
+            if method not in listed:
+                _ALL_ROWS[f"{method}_convnet"] = (method, "convnet", (28, 28, 1), 256, 4)
+    return _ALL_ROWS
 
 
 def identity(images):
@@ -153,7 +173,8 @@ def build_model(method, encoder_name, shape, augment):
         return keras_ssl.ConvAutoencoder(encoder, seed=0)
     if method == "rotation":
         return keras_ssl.RotationPrediction(encoder, seed=0)
-    raise ValueError(f"unknown method {method!r}")
+    # Any other registered joint-embedding method, with its default heads.
+    return keras_ssl.methods.get_method(method)(encoder, augmentation=views, seed=0)
 
 
 def make_data(method, shape, count, augment, model, batch_size):
@@ -207,7 +228,7 @@ class KerasSSLRun:
     def __init__(self, row, mode, jit_compile):
         import keras
 
-        method, encoder_name, shape, batch_size, steps = ROWS[row]
+        method, encoder_name, shape, batch_size, steps = all_rows()[row]
         if keras.backend.backend() == "jax" and encoder_name == "convnet":
             steps = min(steps, JAX_CONVNET_STEPS)
         augment = mode == "end-to-end"
@@ -267,7 +288,7 @@ class PlainKerasRun:
 
         import plain_keras_simclr
 
-        _, _, shape, batch_size, steps = ROWS[row]
+        _, _, shape, batch_size, steps = all_rows()[row]
         keras.utils.set_random_seed(0)
         self.model = plain_keras_simclr.PlainSimCLR(shape)
         self.model.compile(optimizer=keras.optimizers.SGD(0.06, momentum=0.9))
@@ -321,7 +342,7 @@ def worker(args):
     import numpy as np
 
     backend = keras.backend.backend()
-    full, quick = TIMED_EPOCHS[ROWS[args.row][1]]
+    full, quick = TIMED_EPOCHS[all_rows()[args.row][1]]
     rounds = quick if args.quick else full
     modes = modes_for(backend, args.row, args.quick)
     if args.explicit and not args.quick:
@@ -469,7 +490,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="~1 minute smoke run")
     parser.add_argument("--backends", default="tensorflow,jax,torch")
-    parser.add_argument("--rows", default=None, help=f"comma list of {sorted(ROWS)}")
+    parser.add_argument("--rows", default=None, help="comma list of rows (default: all)")
     parser.add_argument("--json", default=None, help="also write results here")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--row", help=argparse.SUPPRESS)
@@ -479,10 +500,10 @@ def main():
     if args.worker:
         return worker(args)
 
-    rows = args.rows.split(",") if args.rows else list(QUICK_ROWS if args.quick else ROWS)
-    unknown = sorted(set(rows) - set(ROWS))
+    rows = args.rows.split(",") if args.rows else list(QUICK_ROWS if args.quick else all_rows())
+    unknown = sorted(set(rows) - set(all_rows()))
     if unknown:
-        parser.error(f"unknown rows {unknown}; choose from {sorted(ROWS)}")
+        parser.error(f"unknown rows {unknown}; choose from {sorted(all_rows())}")
     backends = available_backends(args.backends.split(","))
     if args.quick:
         backends = backends[:1]

@@ -1,15 +1,18 @@
 """Label efficiency: probe accuracy with 1, 10, 100 labels per class and all.
 
-Each image method's ConvNet comes from its zoo preset (pretrained on the
-4,000 unlabeled mnist5k training digits by `zoo/recipes/`), or with
-`--pretrain` is pretrained here for `--epochs`. Each encoder is then frozen
-and probed
-on the 1,000 test digits with a linear probe and weighted kNN trained on
-labeled subsets of the training digits (`keras_ssl.evaluation.
+Every zoo preset of a ConvNet pretrained on mnist5k (`keras_ssl.
+list_presets()`, made from the 4,000 unlabeled training digits by
+`zoo/recipes/`) is a row; with `--pretrain` each of their methods is
+pretrained here for `--epochs` instead. Each encoder is then frozen and
+probed on the 1,000 test digits with a linear probe and weighted kNN trained
+on labeled subsets of the training digits (`keras_ssl.evaluation.
 label_efficiency`: `per_class_subset` with seeds 0, 1, ... averaged over
-draws; "all" is the whole set). Baselines: raw pixels, a random-init
-ConvNet, and the same ConvNet trained from scratch with labels on the same
-labeled subset (its own softmax head's test accuracy).
+draws; "all" is the whole set); `--fine-tune` adds a column where a copy of
+each encoder is fine-tuned on the same subsets (`keras_ssl.evaluation.
+fine_tune`). Baselines: raw pixels, a random-init ConvNet, and the same
+ConvNet trained from scratch with labels on the same labeled subset (its own
+softmax head's test accuracy; with `--fine-tune`, also the random-init
+ConvNet put through the same fine-tuning recipe).
 
 Writes a markdown table (`--output-dir`/label_efficiency.md) and a plot
 (label_efficiency.png).
@@ -34,14 +37,15 @@ from keras_ssl.evaluation import label_efficiency
 # Rows drawn dashed in the plot.
 BASELINES = ("raw pixels", "random-init ConvNet", "supervised from scratch")
 
-# Image methods in table order, with their zoo presets.
-METHODS = ("ConvAutoencoder", "RotationPrediction", "SimCLR", "BYOL")
-PRESETS = {
-    "ConvAutoencoder": "autoencoder_convnet_mnist5k",
-    "RotationPrediction": "rotation_convnet_mnist5k",
-    "SimCLR": "simclr_convnet_mnist5k",
-    "BYOL": "byol_convnet_mnist5k",
-}
+
+
+def zoo_presets():
+    """`{preset name: method class name}` of every ConvNet preset on mnist5k."""
+    return {
+        preset["name"]: preset["method"]
+        for preset in keras_ssl.list_presets()
+        if preset["encoder"] == "ConvNet" and preset["data"].startswith("mnist5k")
+    }
 
 
 def parse_args():
@@ -53,8 +57,14 @@ def parse_args():
     parser.add_argument("--epochs", type=int, default=30, help="with --pretrain: epochs per method")
     parser.add_argument("--batch-size", type=int, default=256, help="pretraining batch size")
     parser.add_argument(
-        "--methods", default=",".join(METHODS), help="comma-separated method classes"
+        "--presets", default=",".join(zoo_presets()),
+        help="comma-separated zoo presets (default: every ConvNet preset on mnist5k)",
     )
+    parser.add_argument(
+        "--fine-tune", action="store_true",
+        help="add a fine-tuning column (keras_ssl.evaluation.fine_tune)",
+    )
+    parser.add_argument("--fine-tune-epochs", type=int, default=50)
     parser.add_argument("--labels-per-class", default="1,10,100,all")
     parser.add_argument(
         "--draws", type=int, default=5, help="labeled subsets per budget (except all)"
@@ -76,6 +86,7 @@ def parse_args():
     if args.quick:
         args.pretrain = True
         args.epochs, args.draws, args.probe_epochs, args.supervised_steps = 1, 1, 5, 20
+        args.fine_tune_epochs = 2
     args.budgets = tuple(
         item if item == "all" else int(item) for item in args.labels_per_class.split(",")
     )
@@ -171,32 +182,36 @@ def markdown(results, key, args, train_size):
 
 
 def plot(results, path, train_size):
+    """Probe accuracy by budget, and fine-tuned accuracy in a second panel."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib import pyplot
 
-    figure, axis = pyplot.subplots(figsize=(7, 4.5))
-    for name, rows in results.items():
-        x = [
-            train_size // 10 if r["labels_per_class"] == "all" else r["labels_per_class"]
-            for r in rows
-        ]
-        y = [100 * r["probe_accuracy"] for r in rows]
-        error = [100 * r["probe_accuracy_std"] for r in rows]
-        style = "--" if name in BASELINES else "-"
-        axis.errorbar(x, y, yerr=error, marker="o", linestyle=style, capsize=3, label=name)
-    axis.set_xscale("log")
-    ticks = sorted({x for rows in results.values() for x in (
-        train_size // 10 if r["labels_per_class"] == "all" else r["labels_per_class"] for r in rows
-    )})
-    axis.set_xticks(ticks, [f"all ({t})" if t == train_size // 10 else str(t) for t in ticks])
-    axis.minorticks_off()
-    axis.set_xlabel("labels per class (log scale)")
-    axis.set_ylabel("test accuracy (%)")
-    axis.set_title("mnist5k: linear probe on frozen encoders vs. supervised")
-    axis.grid(True, which="both", alpha=0.3)
-    axis.legend(fontsize=8)
+    def budget(row):
+        return train_size // 10 if row["labels_per_class"] == "all" else row["labels_per_class"]
+
+    panels = [("probe_accuracy", "linear probe on frozen encoders vs. supervised")]
+    if any("fine_tune_accuracy" in rows[0] for rows in results.values()):
+        panels.append(("fine_tune_accuracy", "fine-tuned encoders"))
+    figure, axes = pyplot.subplots(1, len(panels), figsize=(7 * len(panels), 4.5), squeeze=False)
+    ticks = sorted({budget(r) for rows in results.values() for r in rows})
+    for axis, (key, title) in zip(axes[0], panels):
+        for name, rows in results.items():
+            if key in rows[0]:
+                axis.errorbar(
+                    [budget(r) for r in rows], [100 * r[key] for r in rows],
+                    yerr=[100 * r[f"{key}_std"] for r in rows], marker="o", capsize=3,
+                    linestyle="--" if name in BASELINES else "-", label=name,
+                )
+        axis.set_xscale("log")
+        axis.set_xticks(ticks, [f"all ({t})" if t == train_size // 10 else str(t) for t in ticks])
+        axis.minorticks_off()
+        axis.set_xlabel("labels per class (log scale)")
+        axis.set_ylabel("test accuracy (%)")
+        axis.set_title(f"mnist5k: {title}")
+        axis.grid(True, which="both", alpha=0.3)
+        axis.legend(fontsize=7)
     figure.tight_layout()
     figure.savefig(path, dpi=120)
 
@@ -209,20 +224,26 @@ def main():
         labels_per_class=args.budgets, draws=args.draws, k=args.k,
         probe_epochs=args.probe_epochs, seed=args.seed,
     )
+    tuned_settings = dict(
+        probe_settings, fine_tune=args.fine_tune, fine_tune_epochs=args.fine_tune_epochs
+    )
     results, seconds = {}, {}
     print("Probing raw pixels and a random-init ConvNet ...")
     results["raw pixels"] = label_efficiency(None, train, test, **probe_settings)
     keras.utils.set_random_seed(args.seed)
-    results["random-init ConvNet"] = label_efficiency(conv_net(), train, test, **probe_settings)
-    for name in args.methods.split(","):
+    results["random-init ConvNet"] = label_efficiency(conv_net(), train, test, **tuned_settings)
+    methods = zoo_presets()
+    for preset in args.presets.split(","):
+        name = methods[preset]
         if args.pretrain:
             print(f"Pretraining {name} for {args.epochs} epochs ...")
             encoder, seconds[name] = pretrained_encoder(name, train[0], args)
             label = f"{name} ({args.epochs} ep)"
         else:
-            encoder = keras_ssl.load_encoder(PRESETS[name])
-            label = f"{name} (`{PRESETS[name]}`)"
-        results[label] = label_efficiency(encoder, train, test, **probe_settings)
+            encoder = keras_ssl.load_encoder(preset)
+            label = f"{name} (`{preset}`)"
+        print(f"Measuring {label} ...")
+        results[label] = label_efficiency(encoder, train, test, **tuned_settings)
     print("Training the supervised-from-scratch baseline ...")
     results["supervised from scratch"] = supervised_rows(train, test, args)
 
@@ -233,9 +254,10 @@ def main():
             ("draws", args.draws),
             ("probe_epochs", args.probe_epochs), ("k", args.k),
             ("supervised_steps", args.supervised_steps), ("seed", args.seed),
-            ("methods", args.methods), ("labels_per_class", args.labels_per_class),
+            ("presets", args.presets), ("labels_per_class", args.labels_per_class),
+            *((("fine_tune_epochs", args.fine_tune_epochs),) if args.fine_tune else ()),
         )
-    )
+    ) + " --fine-tune" * args.fine_tune
     train_size = len(train[1])
     report = "\n\n".join([
         "# Label efficiency on mnist5k",
@@ -248,6 +270,11 @@ def main():
         f"made by `{command}`.",
         "## Linear probe (supervised row: the ConvNet trained end to end with the labels)",
         markdown(results, "probe_accuracy", args, train_size),
+        *((
+            f"## Fine-tuned (`keras_ssl.evaluation.fine_tune`, {args.fine_tune_epochs} "
+            f"epochs; random-init row: the same recipe from random weights)",
+            markdown(results, "fine_tune_accuracy", args, train_size),
+        ) if args.fine_tune else ()),
         f"## Weighted kNN (k={args.k}, cosine, temperature 0.07)",
         markdown(results, "knn_accuracy", args, train_size),
         ("Pretraining time (s): " + ", ".join(f"{n} {s:.0f}" for n, s in seconds.items()))

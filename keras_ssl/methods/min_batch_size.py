@@ -7,7 +7,9 @@ def check_batch_size(model, count, which="given"):
     A contrastive loss over a batch of one has no negatives, and batch
     statistics over one example are degenerate: such a method sets
     `min_batch_size` and this check turns a silent non-training into an
-    error that names the fix.
+    error that names the fix. A method that keeps a queue of embeddings
+    defines `check_batch_capacity(count)`, which raises when one (global)
+    batch would not fit in it.
 
     Args:
         model: an `SSLModel` (its `min_batch_size` class attribute).
@@ -16,7 +18,13 @@ def check_batch_size(model, count, which="given"):
         which: `"given"` or `"first"`, for the message.
     """
     needed = getattr(model, "min_batch_size", 1)
-    if count is None or isinstance(count, bool) or count >= needed:
+    if count is None or isinstance(count, bool):
+        return
+    # A method with a queue refuses a global batch larger than the queue.
+    check_capacity = getattr(model, "check_batch_capacity", None)
+    if check_capacity is not None:
+        check_capacity(int(count))
+    if count >= needed:
         return
     subject = (
         f"batch_size={count}" if which == "given"

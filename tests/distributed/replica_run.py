@@ -1,18 +1,23 @@
-"""One training step of SimCLR or BYOL on one device and on two replicas.
+"""One training step of each joint-embedding method on one device and on two
+replicas.
 
-Run as a subprocess by test_data_parallel.py (device setup is per process):
+Run as one subprocess per backend by test_data_parallel.py (device setup is
+per process), for every method named (or all of them):
 
-    KERAS_BACKEND=tensorflow python replica_run.py simclr
+    KERAS_BACKEND=tensorflow python replica_run.py simclr byol
     XLA_FLAGS=--xla_force_host_platform_device_count=2 KERAS_BACKEND=jax \
-        python replica_run.py byol
+        python replica_run.py simsiam moco nnclr
 
 TensorFlow runs the second model under `MirroredStrategy` over 2 logical
 CPUs, JAX under `keras.distribution.DataParallel` over 2 host devices. Both
 models start from the same weights and see the same global batch of 16 with
 deterministic views (identity and mirror), so their losses and updated
-weights should agree. Prints one JSON line of results.
+weights should agree. Queues and support sets must hold the same keys after
+the step (pushed once per global step). Prints one JSON line of results,
+one entry per method.
 """
 
+import contextlib
 import json
 import os
 import sys
@@ -58,22 +63,71 @@ def encoder():
     return keras.Model(inputs, outputs)
 
 
+HEADS = dict(projection_hidden_units=(16,), projection_units=8)
+
+
+def _method(method, augmentation):
+    if method == "simclr":
+        return keras_ssl.SimCLR(encoder(), augmentation=augmentation, seed=0, **HEADS)
+    if method == "byol":
+        return keras_ssl.BYOL(
+            encoder(), prediction_hidden_units=(16,), tau_base=0.9,
+            augmentation=augmentation, seed=0, **HEADS,
+        )
+    if method == "simsiam":
+        return keras_ssl.SimSiam(
+            encoder(), prediction_hidden_units=(4,), augmentation=augmentation,
+            seed=0, **HEADS,
+        )
+    if method in ("barlow_twins", "vicreg"):
+        cls = keras_ssl.BarlowTwins if method == "barlow_twins" else keras_ssl.VICReg
+        return cls(encoder(), augmentation=augmentation, seed=0, **HEADS)
+    if method == "moco":
+        return keras_ssl.MoCo(
+            encoder(), prediction_hidden_units=(16,), tau_base=0.9, queue_size=32,
+            augmentation=augmentation, seed=0, **HEADS,
+        )
+    return keras_ssl.NNCLR(
+        encoder(), support_set_size=32, prediction_hidden_units=(16,),
+        augmentation=augmentation, seed=0, **HEADS,
+    )
+
+
 def build(method):
     keras.utils.set_random_seed(0)
-    augmentation = (identity, mirror)
-    if method == "simclr":
-        model = keras_ssl.SimCLR(
-            encoder(), projection_hidden_units=(16,), projection_units=8,
-            augmentation=augmentation, seed=0,
-        )
-    else:
-        model = keras_ssl.BYOL(
-            encoder(), projection_hidden_units=(16,), projection_units=8,
-            prediction_hidden_units=(16,), tau_base=0.9,
-            augmentation=augmentation, seed=0,
-        )
+    model = _method(method, (identity, mirror))
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))
     return model
+
+
+def queue_of(model):
+    queue = getattr(model, "queue", None) or getattr(model, "support_set", None)
+    if queue is None:
+        return None
+    return {
+        "values": keras.ops.convert_to_numpy(queue.values.value),
+        "pointer": int(keras.ops.convert_to_numpy(queue.pointer.value)),
+        "filled": int(keras.ops.convert_to_numpy(queue.filled.value)),
+    }
+
+
+def per_replica_statistics_loss(model, images):
+    """The loss if each replica used its own half of the batch's statistics.
+
+    It must differ from the global-batch loss, or the 2-replica test could
+    not tell the two apart.
+    """
+    z1, z2 = model.encode_views(
+        model.make_views(images), heads=(model.projector,), training=True
+    )
+    loss = keras_ssl.losses.barlow_twins_loss
+    if isinstance(model, keras_ssl.VICReg):
+        loss = keras_ssl.losses.vicreg_loss
+    half = GLOBAL_BATCH // 2
+    halves = [loss(z1[:half], z2[:half]), loss(z1[half:], z2[half:])]
+    return float(np.mean([keras.ops.convert_to_numpy(h) for h in halves])), float(
+        keras.ops.convert_to_numpy(loss(z1, z2))
+    )
 
 
 def weights(model):
@@ -112,27 +166,18 @@ def tf_replica_views_differ():
     }
 
 
-def main(method):
-    images = 255.0 * np.random.default_rng(1).random((GLOBAL_BATCH, 12, 12, 1))
-    images = images.astype("float32")
+def compare(method, images, distribute):
+    statistics = None
+    if method in ("barlow_twins", "vicreg"):  # On a model of its own.
+        statistics = per_replica_statistics_loss(build(method), images)
     single = build(method)
     initial_weights = weights(single)
     single_logs, single_weights = one_step(single, images)
-    if BACKEND == "tensorflow":
-        strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-        with strategy.scope():
+    build_scope, fit_scope, replicas = distribute
+    with fit_scope():
+        with build_scope():
             model = build(method)
-        replicas = strategy.num_replicas_in_sync
-    else:
-        import jax
-
-        devices = jax.devices()
-        keras.distribution.set_distribution(
-            keras.distribution.DataParallel(devices=devices)
-        )
-        model = build(method)
-        replicas = len(devices)
-    replica_logs, replica_weights = one_step(model, images)
+        replica_logs, replica_weights = one_step(model, images)
     result = {
         "replicas": replicas,
         "single": single_logs,
@@ -144,15 +189,48 @@ def main(method):
             float(np.abs(a - b).max()) for a, b in zip(single_weights, initial_weights)
         ),
     }
+    if statistics is not None:
+        result["per_replica_statistics_loss"], result["global_loss"] = statistics
+    single_queue, replica_queue = queue_of(single), queue_of(model)
+    if single_queue is not None:
+        result["queue_pointer"] = [single_queue["pointer"], replica_queue["pointer"]]
+        result["queue_filled"] = [single_queue["filled"], replica_queue["filled"]]
+        result["queue_difference"] = float(
+            np.abs(single_queue["values"] - replica_queue["values"]).max()
+        )
     if BACKEND == "jax":
         # DataParallel replicates each variable on every device.
         result["variable_devices"] = len(model.weights[0].value.sharding.device_set)
-    if method == "byol":
+    if hasattr(model, "ema_step"):
         result["ema_step"] = int(keras.ops.convert_to_numpy(model.ema_step.value))
+    return result
+
+
+def distributed_builder():
+    """`(build_scope, fit_scope, replicas)` for the 2-replica build and step.
+
+    A TensorFlow strategy is captured when the model is built; a JAX
+    distribution must be active while `fit` runs.
+    """
     if BACKEND == "tensorflow":
-        result.update(tf_replica_views_differ())
-    print("RESULT " + json.dumps(result))
+        strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+        return strategy.scope, contextlib.nullcontext, strategy.num_replicas_in_sync
+    import jax
+
+    devices = jax.devices()
+    scope = keras.distribution.DataParallel(devices=devices).scope
+    return scope, scope, len(devices)
+
+
+def main(methods):
+    images = 255.0 * np.random.default_rng(1).random((GLOBAL_BATCH, 12, 12, 1))
+    images = images.astype("float32")
+    distribute = distributed_builder()
+    results = {method: compare(method, images, distribute) for method in methods}
+    if BACKEND == "tensorflow":
+        results["views"] = tf_replica_views_differ()
+    print("RESULT " + json.dumps(results))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1:])

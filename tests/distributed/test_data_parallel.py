@@ -3,7 +3,7 @@
 TensorFlow: `MirroredStrategy` over 2 logical CPUs (SimCLR gathers the
 negatives of both replicas; BatchNorm is synchronized). JAX:
 `keras.distribution.DataParallel` over 2 host devices. Device setup is per
-process, so each case runs `replica_run.py` in a subprocess.
+process, so every method runs in one `replica_run.py` subprocess per backend.
 """
 
 import json
@@ -17,24 +17,26 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+METHODS = ("simclr", "byol", "simsiam", "barlow_twins", "vicreg", "moco", "nnclr")
 
 
-def run_replicas(method):
+@pytest.fixture(scope="module")
+def results():
     env = dict(os.environ, KERAS_BACKEND=keras.backend.backend(), TF_CPP_MIN_LOG_LEVEL="3")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [ROOT, env.get("PYTHONPATH")]))
     env["XLA_FLAGS"] = "--xla_force_host_platform_device_count=2"
     process = subprocess.run(
-        [sys.executable, os.path.join(HERE, "replica_run.py"), method],
-        env=env, capture_output=True, text=True, timeout=600,
+        [sys.executable, os.path.join(HERE, "replica_run.py"), *METHODS],
+        env=env, capture_output=True, text=True, timeout=900,
     )
     lines = [line for line in process.stdout.splitlines() if line.startswith("RESULT ")]
     assert process.returncode == 0 and lines, process.stderr[-3000:]
     return json.loads(lines[-1][len("RESULT "):])
 
 
-@pytest.mark.parametrize("method", ["simclr", "byol"])
-def test_two_replicas_match_one_device(method):
-    result = run_replicas(method)
+@pytest.mark.parametrize("method", METHODS)
+def test_two_replicas_match_one_device(results, method):
+    result = results[method]
     assert result["replicas"] == 2
     if keras.backend.backend() == "jax":
         assert result["variable_devices"] == 2
@@ -46,8 +48,32 @@ def test_two_replicas_match_one_device(method):
     if method == "simclr":
         accuracies = [result[run]["contrastive_accuracy"] for run in ("single", "replicated")]
         assert accuracies[0] == accuracies[1]
-    else:
+    if method in ("byol", "moco"):
         assert result["ema_step"] == 1  # counted once per global step
-    if keras.backend.backend() == "tensorflow":
-        # Replicas draw different augmentations (not the same ones twice).
-        assert result["shifted_differ"] and not result["unshifted_differ"]
+
+
+@pytest.mark.parametrize("method", ["barlow_twins", "vicreg"])
+def test_batch_statistics_are_global(results, method):
+    # Per-replica statistics would give another loss: the match above is a
+    # real check that the cross-correlation / variance / covariance are taken
+    # over the global batch.
+    result = results[method]
+    assert abs(result["per_replica_statistics_loss"] - result["global_loss"]) > (
+        1e-3 * abs(result["global_loss"])
+    )
+
+
+@pytest.mark.parametrize("method", ["moco", "nnclr"])
+def test_queue_is_pushed_once_per_global_step(results, method):
+    result = results[method]
+    # One global batch of 16 keys, pushed once (not once per replica).
+    assert result["queue_filled"] == [16, 16]
+    assert result["queue_pointer"] == [16, 16]
+    assert result["queue_difference"] < 1e-4
+
+
+def test_replicas_draw_different_views(results):
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("JAX's DataParallel draws the views of the global batch in one step")
+    views = results["views"]
+    assert views["shifted_differ"] and not views["unshifted_differ"]

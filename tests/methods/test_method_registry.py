@@ -21,11 +21,14 @@ BASE_OWNED = (
 )
 
 
-def test_the_five_methods_keep_their_registered_and_keras_names():
+def test_the_methods_keep_their_registered_and_keras_names():
     expected = {
-        "autoencoder": "ConvAutoencoder", "byol": "BYOL", "mlm": "MaskedLM",
-        "rotation": "RotationPrediction", "simclr": "SimCLR",
+        "autoencoder": "ConvAutoencoder", "barlow_twins": "BarlowTwins", "byol": "BYOL",
+        "mlm": "MaskedLM", "moco": "MoCo", "nnclr": "NNCLR",
+        "rotation": "RotationPrediction", "simclr": "SimCLR", "simsiam": "SimSiam",
+        "vicreg": "VICReg",
     }
+    assert sorted(keras_ssl.list_methods()) == sorted(expected)
     for name, class_name in expected.items():
         cls = keras_ssl.methods.get_method(name)
         assert cls.__name__ == class_name and cls.method_name == name
@@ -34,7 +37,7 @@ def test_the_five_methods_keep_their_registered_and_keras_names():
 
 
 def test_an_unknown_method_name_lists_the_registered_ones():
-    with pytest.raises(ValueError, match="autoencoder, byol, mlm, rotation, simclr"):
+    with pytest.raises(ValueError, match="autoencoder, barlow_twins, byol, mlm, moco, nnclr, rotation, simclr, simsiam, vicreg"):
         keras_ssl.methods.get_method("simsiam_typo")
 
 

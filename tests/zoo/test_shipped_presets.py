@@ -42,7 +42,7 @@ def test_every_registered_method_has_a_preset_and_the_zoo_is_small():
         for root, _, files in os.walk(shipped_presets()[name])
         for file in files
     )
-    assert total < 30 * 2**20
+    assert total < 60 * 2**20  # the cap the method issue allows
 
 
 @pytest.mark.parametrize("name", PRESETS)

@@ -1,0 +1,33 @@
+"""Recipe of the `nnclr_convnet_mnist5k` preset.
+
+NNCLR (temperature 0.1, a support set of 1,024 projections) on the default
+ConvNet, pretrained on the 4,000 unlabeled digits of mnist5k's train split
+with the grayscale digit views; measured by
+`keras_ssl.evaluation.mnist5k_metrics`. A short schedule (20 epochs, 320
+steps), sized for the project's 2-core CPU.
+
+    python zoo/recipes/nnclr_convnet_mnist5k.py
+"""
+
+import recipe_tools
+
+import keras_ssl
+
+
+def build_model(seed):
+    encoder = keras_ssl.encoders.ConvNet(input_shape=(28, 28, 1))
+    return keras_ssl.NNCLR(encoder=encoder, seed=seed)
+
+
+if __name__ == "__main__":
+    recipe_tools.image_recipe(
+        "nnclr_convnet_mnist5k",
+        build_model,
+        optimizer=recipe_tools.cosine_adam(2e-3, weight_decay=1e-4),
+        epochs=20,
+        batch_size=256,
+        description=(
+            "NNCLR on the default keras_ssl ConvNet (139,808 weights), "
+            "pretrained on mnist5k's 4,000 training digits without labels."
+        ),
+    )
