@@ -52,7 +52,7 @@ def test_one_step_moves_the_target_to_the_moving_average(jit_compile):
     assert int(model.ema_step.value) == 1
     # The target gets no gradients and no optimizer slots.
     trainable = {id(v) for v in model.trainable_variables}
-    target = model.target_weights + model.target_encoder_state + model.target_projector_state
+    target = model.target_weights + model.target_state
     assert not trainable & {id(v) for v in target}
     online = model.encoder.trainable_variables + model.projector.trainable_variables
     online += model.predictor.trainable_variables
@@ -66,13 +66,13 @@ def test_one_step_moves_the_target_to_the_moving_average(jit_compile):
 def test_target_batch_norm_uses_batch_statistics():
     model = make_model()
     images = keras.ops.convert_to_tensor(random_images(8))
-    state_before = values(model.target_encoder_state)
+    state_before = values(model.target_state)
     target = to_numpy(model.target_projections(images, training=True))
     train_mode = model.projector(model.encoder(images, training=True), training=True)
     infer_mode = model.projector(model.encoder(images, training=False), training=False)
     np.testing.assert_allclose(target, to_numpy(train_mode), atol=1e-5)
     assert np.abs(target - to_numpy(infer_mode)).max() > 1e-2
-    state_after = values(model.target_encoder_state)
+    state_after = values(model.target_state)
     changed = [np.abs(a - b).max() > 0 for a, b in zip(state_before, state_after)]
     assert any(changed)  # the target's moving statistics were updated
 
