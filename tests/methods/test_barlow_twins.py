@@ -4,22 +4,14 @@ import pytest
 
 import keras_ssl
 from keras_ssl.losses import barlow_twins_loss
+from method_test_case import identity_view
+from method_test_case import mirror_view
+from method_test_case import run_backup_and_restore_test
+from method_test_case import run_bfloat16_test
+from method_test_case import run_resume_test
 from test_case import random_images
-from test_case import run_fit_test
 from test_case import run_input_forms_test
-from test_case import run_model_saving_test
-from test_case import run_serialization_test
 from test_case import tiny_conv_net
-
-to_numpy = keras.ops.convert_to_numpy
-
-
-def identity(images):
-    return images
-
-
-def mirror(images):
-    return keras.ops.flip(images, axis=2)
 
 
 def make_model(encoder=None, **kwargs):
@@ -27,15 +19,6 @@ def make_model(encoder=None, **kwargs):
     kwargs.setdefault("projection_hidden_units", (16, 16))
     kwargs.setdefault("projection_units", 16)
     return keras_ssl.BarlowTwins(encoder=encoder or tiny_conv_net(), seed=0, **kwargs)
-
-
-def values(variables):
-    return [to_numpy(v.value).copy() for v in variables]
-
-
-class StopAfterFirstEpoch(keras.callbacks.Callback):
-    def on_epoch_end(self, epoch, logs=None):
-        raise RuntimeError("interrupted")
 
 
 def test_fits_with_and_without_jit(jit_compile):
@@ -48,12 +31,12 @@ def test_fits_with_and_without_jit(jit_compile):
 
 
 def test_loss_is_barlow_twins_loss_of_its_projections():
-    model = make_model(lambda_offdiagonal=0.1, augmentation=(identity, mirror))
+    model = make_model(lambda_offdiagonal=0.1, augmentation=(identity_view, mirror_view))
     model.compile()
     images = random_images(8, dtype="uint8")
     logs = model.evaluate(images, batch_size=8, verbose=0, return_dict=True)
     batch = model.input_format.standardize(images)
-    z1, z2 = (model.projector(model.encoder(v)) for v in (batch, mirror(batch)))
+    z1, z2 = (model.projector(model.encoder(v)) for v in (batch, mirror_view(batch)))
     expected = barlow_twins_loss(z1, z2, lambda_offdiagonal=0.1)
     np.testing.assert_allclose(logs["loss"], float(expected), rtol=1e-5)
 
@@ -69,48 +52,15 @@ def test_default_projector_is_the_papers_shape():
 
 
 def test_save_load_and_resume_continues_exactly(tmp_path):
-    images = random_images(16, dtype="uint8")
-    fit = dict(batch_size=8, shuffle=False, verbose=0)
-    straight = make_model()
-    straight.compile()
-    straight.fit(images, epochs=2, **fit)
-    first = make_model()
-    first.compile()
-    first.fit(images, epochs=1, **fit)
-    run_serialization_test(first)
-    resumed = run_model_saving_test(first, images, str(tmp_path / "barlow.keras"))
-    resumed.fit(images, epochs=1, **fit)
-    for a, b in zip(values(straight.weights), values(resumed.weights)):
-        np.testing.assert_allclose(a, b, atol=1e-6)
+    run_resume_test(make_model, tmp_path / "barlow.keras")
 
 
 def test_backup_and_restore_continues_exactly(tmp_path):
-    images = random_images(16, dtype="uint8")
-    fit = dict(batch_size=8, shuffle=False, verbose=0, epochs=2)
-    straight = make_model()
-    straight.compile()
-    straight.fit(images, **fit)
-    backup = keras.callbacks.BackupAndRestore(str(tmp_path / "backup"))
-    interrupted = make_model()
-    interrupted.compile()
-    with pytest.raises(RuntimeError, match="interrupted"):
-        interrupted.fit(images, callbacks=[backup, StopAfterFirstEpoch()], **fit)
-    resumed = make_model()
-    resumed.compile()
-    resumed.fit(images, callbacks=[backup], **fit)
-    for a, b in zip(values(straight.weights), values(resumed.weights)):
-        np.testing.assert_allclose(a, b, atol=1e-6)
+    run_backup_and_restore_test(make_model, tmp_path / "backup")
 
 
 def test_mixed_bfloat16_trains_without_nan():
-    keras.mixed_precision.set_global_policy("mixed_bfloat16")
-    try:
-        model = make_model()
-        run_fit_test(model, random_images(32, dtype="uint8"), epochs=2, batch_size=16)
-        assert model.encoder.compute_dtype == "bfloat16"
-        assert all(np.all(np.isfinite(w)) for w in values(model.weights))
-    finally:
-        keras.mixed_precision.set_global_policy("float32")
+    run_bfloat16_test(make_model)
 
 
 def test_a_batch_of_one_is_refused():

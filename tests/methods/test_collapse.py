@@ -6,7 +6,7 @@ projections must spread above 5% of the isotropic `1 / sqrt(d)`
 (`keras_ssl.evaluation.embedding_std`), and a deliberately collapsing
 configuration in the same test must fall below it, so the threshold can
 fail: SimSiam without its stop-gradient, predictor and BatchNorm (Chen & He
-2021, section 4.1; `CollapsingSiamese` of test_simsiam.py). (VICReg with
+2021, section 4.1; `CollapsingSiamese` of method_test_case.py). (VICReg with
 only its invariance term does not collapse within so short a run: its
 projector's BatchNorm keeps the projections spread.)
 """
@@ -18,7 +18,7 @@ import pytest
 import keras_ssl
 from keras_ssl.evaluation import embedding_std
 from test_case import mnist5k_subset
-from test_simsiam import CollapsingSiamese
+from method_test_case import CollapsingSiamese
 from test_case import tiny_conv_net
 
 HEADS = dict(projection_hidden_units=(16, 16), projection_units=16)

@@ -5,23 +5,18 @@ import pytest
 import keras_ssl
 from keras_ssl.methods.memory_queue import MemoryQueue
 from keras_ssl.schedules import cosine_momentum
-from test_case import logistic_probe_accuracy
-from test_case import mnist5k_subset
+from method_test_case import identity_view
+from method_test_case import mirror_view
+from method_test_case import run_backup_and_restore_test
+from method_test_case import run_bfloat16_test
+from method_test_case import run_pretraining_beats_random_test
+from method_test_case import run_resume_test
+from method_test_case import weight_values
 from test_case import random_images
 from test_case import run_fit_test
-from test_case import run_model_saving_test
-from test_case import run_serialization_test
 from test_case import tiny_conv_net
 
 to_numpy = keras.ops.convert_to_numpy
-
-
-def identity(images):
-    return images
-
-
-def mirror(images):
-    return keras.ops.flip(images, axis=2)
 
 
 def make_model(**kwargs):
@@ -30,10 +25,6 @@ def make_model(**kwargs):
     kwargs.setdefault("projection_units", 8)
     kwargs.setdefault("prediction_hidden_units", (16,))
     return keras_ssl.MoCo(encoder=tiny_conv_net(), seed=0, **kwargs)
-
-
-def values(variables):
-    return [to_numpy(v.value).copy() for v in variables]
 
 
 def numpy_ctr(q, k, t, queue=None):
@@ -47,11 +38,6 @@ def numpy_ctr(q, k, t, queue=None):
     return -np.mean(np.diag(log_probs[:, : len(q)])) * 2 * t
 
 
-class StopAfterFirstEpoch(keras.callbacks.Callback):
-    def on_epoch_end(self, epoch, logs=None):
-        raise RuntimeError("interrupted")
-
-
 def test_fits_with_and_without_jit(jit_compile):
     model = make_model(queue_size=24)
     run_fit_test(model, random_images(16, dtype="uint8"), batch_size=8, jit_compile=jit_compile)
@@ -60,29 +46,29 @@ def test_fits_with_and_without_jit(jit_compile):
 
 
 def test_train_step_loss_is_moco_loss_of_the_models_outputs_and_enqueues_k1():
-    model = make_model(queue_size=12, total_steps=2, augmentation=(identity, mirror))
+    model = make_model(queue_size=12, total_steps=2, augmentation=(identity_view, mirror_view))
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0))
     images = random_images(8, dtype="uint8")
     batch = model.input_format.standardize(images)  # what the step sees
-    views = keras.ops.concatenate([batch, mirror(batch)], axis=0)
+    views = keras.ops.concatenate([batch, mirror_view(batch)], axis=0)
     q = to_numpy(model.predictor(model.projector(model.encoder(views, training=True),
                                                  training=True), training=True))
     k = to_numpy(model.target_outputs(views, training=True))
-    queue_before = values([model.queue.values])[0]
+    queue_before = weight_values([model.queue.values])[0]
     history = model.fit(images, batch_size=8, epochs=1, shuffle=False, verbose=0)
     expected = numpy_ctr(q[:8], k[8:], 0.2, queue_before) + numpy_ctr(
         q[8:], k[:8], 0.2, queue_before
     )
     np.testing.assert_allclose(history.history["loss"][0], expected, rtol=1e-4)
     # FIFO: the first view's normalised keys fill rows 0..7, the rest untouched.
-    queue = values([model.queue.values])[0]
+    queue = weight_values([model.queue.values])[0]
     k1 = k[:8] / np.linalg.norm(k[:8], axis=1, keepdims=True)
     np.testing.assert_allclose(queue[:8], k1, atol=1e-5)
     np.testing.assert_array_equal(queue[8:], queue_before[8:])
     assert int(model.queue.pointer.value) == 8
     model.fit(images, batch_size=8, epochs=1, shuffle=False, verbose=0)  # wraps
     assert int(model.queue.pointer.value) == 4 and int(model.queue.filled.value) == 12
-    np.testing.assert_allclose(values([model.queue.values])[0][[8, 9, 10, 11, 0, 1, 2, 3]],
+    np.testing.assert_allclose(weight_values([model.queue.values])[0][[8, 9, 10, 11, 0, 1, 2, 3]],
                                k1, atol=1e-5)  # same weights (lr 0), same keys
 
 
@@ -101,13 +87,13 @@ def test_memory_queue_is_a_fifo_ring():
 def test_one_step_moves_the_target_and_the_target_has_no_gradients_or_slots():
     model = make_model(tau_base=0.9, queue_size=16)
     model.compile()
-    target_before = values(model.target_weights)
-    for online, target in zip(values(model.online_weights), target_before):
+    target_before = weight_values(model.target_weights)
+    for online, target in zip(weight_values(model.online_weights), target_before):
         np.testing.assert_array_equal(online, target)  # a copy at first
     model.fit(random_images(8, dtype="uint8"), batch_size=8, epochs=1, verbose=0)
     tau = float(cosine_momentum(0, 1, 0.9))
     for before, online, target in zip(
-        target_before, values(model.online_weights), values(model.target_weights)
+        target_before, weight_values(model.online_weights), weight_values(model.target_weights)
     ):
         np.testing.assert_allclose(target, tau * before + (1 - tau) * online, atol=1e-6)
     trainable = {id(v) for v in model.trainable_variables}
@@ -122,56 +108,24 @@ def test_one_step_moves_the_target_and_the_target_has_no_gradients_or_slots():
 
 
 def test_save_load_and_resume_continues_exactly(tmp_path):
-    images = random_images(16, dtype="uint8")
-    fit = dict(batch_size=8, shuffle=False, verbose=0)
-    straight = make_model(total_steps=4, queue_size=24)
-    straight.compile()
-    straight.fit(images, epochs=2, **fit)
-    first = make_model(total_steps=4, queue_size=24)
-    first.compile()
-    first.fit(images, epochs=1, **fit)
-    run_serialization_test(first)
-    resumed = run_model_saving_test(first, images, str(tmp_path / "moco.keras"))
-    assert int(resumed.queue.pointer.value) == 16
-    resumed.fit(images, epochs=1, **fit)
+    def after_load(model):
+        assert int(model.queue.pointer.value) == 16
+
+    resumed = run_resume_test(
+        lambda: make_model(total_steps=4, queue_size=24), tmp_path / "moco.keras", after_load
+    )
     assert int(resumed.queue.pointer.value) == 8 and int(resumed.ema_step.value) == 4
-    for a, b in zip(values(straight.weights), values(resumed.weights)):
-        np.testing.assert_allclose(a, b, atol=1e-6)
 
 
 def test_backup_and_restore_continues_exactly(tmp_path):
-    images = random_images(16, dtype="uint8")
-    fit = dict(batch_size=8, shuffle=False, verbose=0, epochs=2)
-    straight = make_model(queue_size=24)
-    straight.compile()
-    straight.fit(images, **fit)
-    backup = str(tmp_path / "backup")
-    interrupted = make_model(queue_size=24)
-    interrupted.compile()
-    with pytest.raises(RuntimeError, match="interrupted"):
-        interrupted.fit(
-            images,
-            callbacks=[keras.callbacks.BackupAndRestore(backup), StopAfterFirstEpoch()],
-            **fit,
-        )
-    resumed = make_model(queue_size=24)
-    resumed.compile()
-    resumed.fit(images, callbacks=[keras.callbacks.BackupAndRestore(backup)], **fit)
+    resumed = run_backup_and_restore_test(
+        lambda: make_model(queue_size=24), tmp_path / "backup"
+    )
     assert int(resumed.ema_step.value) == 4 and int(resumed.queue.pointer.value) == 8
-    for a, b in zip(values(straight.weights), values(resumed.weights)):
-        np.testing.assert_allclose(a, b, atol=1e-6)
 
 
 def test_mixed_bfloat16_trains_without_nan():
-    keras.mixed_precision.set_global_policy("mixed_bfloat16")
-    try:
-        model = make_model(queue_size=32)
-        run_fit_test(model, random_images(32, dtype="uint8"), epochs=2, batch_size=16)
-        assert model.encoder.compute_dtype == "bfloat16"
-        for weights in values(model.target_weights + [model.queue.values]):
-            assert weights.dtype == np.float32 and np.all(np.isfinite(weights))
-    finally:
-        keras.mixed_precision.set_global_policy("float32")
+    run_bfloat16_test(lambda: make_model(queue_size=32))
 
 
 def test_defaults_are_moco_v3_scaled_down():
@@ -203,15 +157,6 @@ def test_bad_arguments_are_refused():
 
 @pytest.mark.large
 def test_pretraining_on_mnist_beats_a_random_encoder():
-    x_train, _ = mnist5k_subset("train", size=1024)
-    probe_train = mnist5k_subset("train", size=1000)
-    test = mnist5k_subset("test", size=500)
-    encoder = keras_ssl.encoders.ConvNet(
-        input_shape=(28, 28, 1), stage_filters=((16,), (32,), (64,))
+    run_pretraining_beats_random_test(
+        lambda encoder: keras_ssl.MoCo(encoder, queue_size=512, seed=0)
     )
-    random_accuracy = logistic_probe_accuracy(encoder, probe_train, test)
-    model = keras_ssl.MoCo(encoder, queue_size=512, seed=0)
-    history = run_fit_test(model, x_train, epochs=4, batch_size=64)
-    assert history.history["loss"][-1] < history.history["loss"][0]
-    accuracy = logistic_probe_accuracy(model.encoder, probe_train, test)
-    assert accuracy > random_accuracy + 0.02, (accuracy, random_accuracy)
