@@ -30,7 +30,7 @@ so it is cumulative within a row).
 
 Usage:
     python benchmarks/throughput.py            # everything, ~10 min on 2 cores
-    python benchmarks/throughput.py --quick    # a ~1 minute smoke run
+    python benchmarks/throughput.py --quick    # a smoke run: one 32-example step per mode (code paths, not speed)
     python benchmarks/throughput.py --backends jax --rows simclr_convnet
 
 Prints a markdown table; BENCHMARKS.md holds the output of one run.
@@ -76,6 +76,8 @@ JAX_CONVNET_STEPS = 2
 # Seconds of rest before each timed epoch, so that the threads of the run
 # before (TensorFlow, XLA, PyTorch and tf.data pools) have gone idle.
 REST_S = 0.2
+# --quick (the CI smoke run) times one step of this many examples.
+QUICK_BATCH = 32
 
 ALL_MODES = (("compute", False), ("compute", True), ("end-to-end", "auto"))
 DEFAULT_MODES = (("compute", "auto"), ("end-to-end", "auto"))
@@ -225,12 +227,14 @@ def timed_epoch(model, data, **kwargs):
 class KerasSSLRun:
     """One configuration of keras_ssl; `epoch()` times one epoch of `fit`."""
 
-    def __init__(self, row, mode, jit_compile):
+    def __init__(self, row, mode, jit_compile, quick=False):
         import keras
 
         method, encoder_name, shape, batch_size, steps = all_rows()[row]
         if keras.backend.backend() == "jax" and encoder_name == "convnet":
             steps = min(steps, JAX_CONVNET_STEPS)
+        if quick:  # a smoke run: the code paths, not the speed
+            batch_size, steps = min(batch_size, QUICK_BATCH), 1
         augment = mode == "end-to-end"
         keras.mixed_precision.set_global_policy(
             "mixed_bfloat16" if mode.endswith("bf16") else "float32"
@@ -352,7 +356,9 @@ def worker(args):
     if args.variant is None:
         for mode, jit_compile in modes:
             if not is_variant(mode, jit_compile):
-                runs[(mode, jit_compile)] = KerasSSLRun(args.row, mode, jit_compile)
+                runs[(mode, jit_compile)] = KerasSSLRun(
+                    args.row, mode, jit_compile, quick=args.quick
+                )
         if not args.quick and args.row in ISSUE_REFERENCE and torch_available():
             runs[("reference", None)] = PyTorchReferenceRun(args.row)
         if not args.quick and backend == "tensorflow" and args.row == "simclr_convnet":
@@ -488,7 +494,7 @@ def markdown(results):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="~1 minute smoke run")
+    parser.add_argument("--quick", action="store_true", help="smoke run: one 32-example step per mode")
     parser.add_argument("--backends", default="tensorflow,jax,torch")
     parser.add_argument("--rows", default=None, help="comma list of rows (default: all)")
     parser.add_argument("--json", default=None, help="also write results here")
