@@ -143,6 +143,7 @@ def test_bad_arguments_are_refused():
         make_model(total_steps=0)
 
 
+@pytest.mark.large
 def test_pretraining_on_mnist_beats_a_random_encoder():
     # A short run: the target follows faster than the paper's 0.996.
     # Measured: 0.89 (TF) / 0.86 (JAX) against 0.82 / 0.81 at random init.
