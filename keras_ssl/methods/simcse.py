@@ -3,6 +3,9 @@
 import keras
 from keras import ops
 
+from keras_ssl.data import text_checks
+from keras_ssl.data.text_vocabulary import learn_vocabulary
+from keras_ssl.encoders.text_transformer import TextTransformer
 from keras_ssl.inputs import TextInputs
 from keras_ssl.losses.simcse_loss import simcse_logits
 from keras_ssl.methods.joint_embedding import JointEmbeddingModel
@@ -83,6 +86,38 @@ class SimCSE(JointEmbeddingModel):
         # === Config ===
         self.temperature = float(temperature)
         self.mlp = bool(mlp)
+
+    @classmethod
+    def from_texts(
+        cls, texts, vocabulary_size=5000, sequence_length=64, lowercase=True,
+        strip_accents=True, **kwargs,
+    ):
+        """Learn a WordPiece vocabulary from `texts`, then build the model on
+        a new `TextTransformer` (as `MaskedLM.from_texts`; used by
+        `keras-ssl pretrain simcse`). Starting from a pretrained encoder
+        (`keras_ssl.load_encoder("mlm_transformer_fortunes")`), as the paper
+        starts from BERT, works better.
+
+        Args:
+            texts: list of strings, a text file path or a `tf.data.Dataset`.
+            vocabulary_size: int. The most WordPiece tokens to learn.
+            sequence_length: int. Tokens per text, [CLS] and [SEP] included.
+            lowercase: bool. strip_accents: bool. As for the tokenizer.
+            **kwargs: `SimCSE` arguments (`temperature`, `mlp`, `seed`,
+                `name`) and `TextTransformer` size arguments.
+        """
+        method_args = {
+            k: kwargs.pop(k) for k in ("temperature", "mlp", "seed", "name") if k in kwargs
+        }
+        dataset, _ = text_checks.string_dataset(texts)
+        vocabulary = learn_vocabulary(
+            dataset, vocabulary_size, lowercase=lowercase, strip_accents=strip_accents
+        )
+        encoder = TextTransformer(
+            vocabulary=vocabulary, sequence_length=sequence_length,
+            lowercase=lowercase, strip_accents=strip_accents, **kwargs,
+        )
+        return cls(encoder=encoder, **method_args)
 
     def default_optimizer(self):
         # The paper fine-tunes BERT at 3e-5; a small Transformer trained
