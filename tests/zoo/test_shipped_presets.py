@@ -7,6 +7,7 @@ costs 5 draws), and the masked-LM
 preset's masked-token accuracy on its shipped held-out positions.
 """
 
+import json
 import os
 
 import numpy as np
@@ -88,11 +89,14 @@ def reproduce_metrics(name, labels_per_class):
     stored = metadata(name)
     method = getattr(keras_ssl, stored["method"])
     model = method.from_preset(name)
+    topics = os.path.join(shipped_presets()[name], "heldout_topics.json")
     if stored["method"] == "MaskedLM":
         path = os.path.join(shipped_presets()[name], "heldout_masked.npz")
         with np.load(path) as arrays:
             measured = keras_ssl.evaluation.masked_lm_metrics(model, dict(arrays))
         keys = ["masked_token_accuracy"]
+    elif os.path.exists(topics):
+        measured, keys = {}, []
     else:
         encoder = keras_ssl.load_encoder(name)
         np.testing.assert_array_equal(
@@ -106,6 +110,16 @@ def reproduce_metrics(name, labels_per_class):
             else f"probe_accuracy_{budget}_per_class"
             for budget in labels_per_class
         ]
+    if os.path.exists(topics):
+        # Text presets on fortunes: the topic probe on their shipped texts.
+        from keras_ssl.evaluation.fortunes_protocol import heldout_topics_accuracy
+
+        with open(topics, encoding="utf-8") as file:
+            heldout = json.load(file)
+        measured["heldout_probe_accuracy"] = heldout_topics_accuracy(
+            keras_ssl.load_encoder(name), heldout
+        )
+        keys.append("heldout_probe_accuracy")
     for key in keys:
         assert abs(measured[key] - stored["metrics"][key]) <= TOLERANCE, (
             key,
