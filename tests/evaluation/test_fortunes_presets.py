@@ -34,6 +34,6 @@ def test_a_fortunes_preset_beats_random_init(preset):
     encoder = keras_ssl.load_encoder(preset)
     pretrained = keras_ssl.evaluation.fortunes_topic_metrics(encoder, draws=1)
     random = keras_ssl.evaluation.fortunes_topic_metrics(random_like(encoder), draws=1)
-    assert pretrained["probe_accuracy_all"] > random["probe_accuracy_all"] + 0.02, (
+    assert pretrained["probe_accuracy_all"] > random["probe_accuracy_all"] + 0.01, (
         pretrained, random,
     )
