@@ -25,6 +25,7 @@ from keras_ssl.methods import SSLModel
 from keras_ssl.methods import list_methods
 from keras_ssl.presets import list_presets
 from keras_ssl.tasks import ImageClassifier
+from keras_ssl.tasks import TextClassifier
 from keras_ssl.version import __version__
 
 # The method classes (SimCLR, BYOL, ...), as the methods package found them.
@@ -38,6 +39,7 @@ __all__ = sorted(
         "JointEmbeddingModel",
         "PixelConventionWarning",
         "SSLModel",
+        "TextClassifier",
         "__version__",
         "augment",
         "callbacks",

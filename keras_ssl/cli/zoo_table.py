@@ -33,11 +33,27 @@ def _row(preset):
             f"labels | {_percent(metrics['probe_accuracy_10_per_class'])} | "
             f"{_percent(metrics['probe_accuracy_all'])} | {size} |"
         )
-    headline = preset["headline_metric"].replace("_", " ")
-    figure = f"{headline}: {_percent(preset['headline_value'])}"
+    # Text presets: their low-label probe (fortunes: 20/class) and masked-
+    # token figures in the first column, the all-labels probe in the second.
+    parts = []
+    if "probe_accuracy_20_per_class" in metrics:
+        parts.append(f"20 labels/class: {_percent(metrics['probe_accuracy_20_per_class'])}")
+    if "masked_token_accuracy" in metrics:
+        parts.append(f"masked token accuracy: {_percent(metrics['masked_token_accuracy'])}")
+    if not parts:
+        headline = preset["headline_metric"].replace("_", " ")
+        parts.append(f"{headline}: {_percent(preset['headline_value'])}")
+    figure = "; ".join(parts)
     if "unigram_baseline_accuracy" in metrics:
         figure += f" (unigram baseline {_percent(metrics['unigram_baseline_accuracy'])})"
-    return f"| `{preset['name']}` | {preset['method']} | {data} | {figure} | | {size} |"
+    all_labels = (
+        f" {_percent(metrics['probe_accuracy_all'])} " if "probe_accuracy_all" in metrics
+        else " "
+    )
+    return (
+        f"| `{preset['name']}` | {preset['method']} | {data} | {figure} |"
+        f"{all_labels}| {size} |"
+    )
 
 
 def zoo_table_markdown(presets=None):

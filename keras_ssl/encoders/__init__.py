@@ -1,7 +1,8 @@
 """Encoders: Keras models that map a batch of images (or texts) to vectors."""
 
 from keras_ssl.encoders.conv_net import ConvNet
+from keras_ssl.encoders.hub_text_encoder import HubTextEncoder
 from keras_ssl.encoders.resnet import ResNet18
 from keras_ssl.encoders.text_transformer import TextTransformer
 
-__all__ = ["ConvNet", "ResNet18", "TextTransformer"]
+__all__ = ["ConvNet", "HubTextEncoder", "ResNet18", "TextTransformer"]

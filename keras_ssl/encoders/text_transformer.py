@@ -8,10 +8,9 @@ into token ids is `keras_ssl.data.text_packing` (eagerly) and
 import keras
 from keras import ops
 
-from keras_ssl.data import text_checks
-from keras_ssl.data import text_pipeline
 from keras_ssl.data.text_packing import TokenIdPacker
 from keras_ssl.data.text_vocabulary import UNK
+from keras_ssl.encoders.string_inputs import StringInputs
 from keras_ssl.encoders.text_transformer_checks import check_sizes
 from keras_ssl.encoders.text_transformer_checks import resolve_vocabulary
 from keras_ssl.loading import encoder_from_preset
@@ -32,7 +31,7 @@ def _padding_mask(token_ids):
 
 
 @keras_ssl_serializable
-class TextTransformer(keras.Model):
+class TextTransformer(StringInputs, keras.Model):
     """BERT-style text encoder: strings (or token ids) -> one vector per text.
 
     Token and position embeddings, LayerNorm and dropout, then `num_layers`
@@ -178,37 +177,6 @@ class TextTransformer(keras.Model):
         self.lowercase = lowercase
         self.strip_accents = strip_accents
         self._packer = TokenIdPacker(tokenizer, sequence_length, owner=self.name)
-
-    # --- Strings in --------------------------------------------------------
-
-    def tokenize(self, texts):
-        """Token ids `(N, sequence_length)` of a batch of strings.
-
-        Rows are `[CLS] pieces [SEP]` padded with `[PAD]` (0), exactly as in
-        training. Returns a numpy int32 array, or a `tf.Tensor` when given
-        one under the TensorFlow backend.
-
-        Args:
-            texts: list or 1-D array of strings, or a string `tf.Tensor`.
-        """
-        return self._packer(texts)
-
-    def __call__(self, inputs, *args, **kwargs):
-        if text_checks.is_text_input(inputs):
-            inputs = self.tokenize(inputs)
-        return super().__call__(inputs, *args, **kwargs)
-
-    def predict(self, x, batch_size=None, **kwargs):
-        """`keras.Model.predict`, also on text: a list of strings, a text file
-        path (one text per line) or a `tf.data.Dataset` of strings."""
-        if text_checks.is_text_input(x):
-            texts, batched = text_checks.string_dataset(x)
-            batches = text_pipeline.batch_texts(texts, batched, batch_size)
-            x = text_pipeline.token_id_batches(
-                batches, self.tokenizer, self.sequence_length
-            )
-            batch_size = None
-        return super().predict(x, batch_size=batch_size, **kwargs)
 
     # --- Serialization -----------------------------------------------------
 

@@ -11,6 +11,7 @@ from keras_ssl.evaluation.embedding_std import embedding_std
 from keras_ssl.evaluation.features import extract_features
 from keras_ssl.evaluation.features import labeled_features
 from keras_ssl.evaluation.fine_tune import fine_tune
+from keras_ssl.evaluation.fortunes_protocol import fortunes_topic_metrics
 from keras_ssl.evaluation.knn import knn_accuracy
 from keras_ssl.evaluation.knn import knn_predict
 from keras_ssl.evaluation.label_efficiency import label_efficiency
@@ -23,6 +24,7 @@ __all__ = [
     "embedding_std",
     "extract_features",
     "fine_tune",
+    "fortunes_topic_metrics",
     "knn_accuracy",
     "knn_predict",
     "label_efficiency",
