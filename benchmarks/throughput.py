@@ -123,8 +123,8 @@ _ALL_ROWS = {}
 
 
 def all_rows():
-    """ROWS plus a ConvNet row (default heads) for every other method in
-    `keras_ssl.list_methods()`, so a new method needs no edit here."""
+    """ROWS plus a ConvNet row (default heads) for every other image method
+    in `keras_ssl.list_methods()`, so a new method needs no edit here."""
     if not _ALL_ROWS:
         import importlib.util
 
@@ -135,7 +135,10 @@ def all_rows():
         _ALL_ROWS.update(ROWS)
         listed = {method for method, *_ in ROWS.values()}
         for method in keras_ssl.list_methods():
-            if method not in listed:
+            takes_images = keras_ssl.methods.get_method(method).inputs_class is (
+                keras_ssl.inputs.ImageInputs
+            )
+            if method not in listed and takes_images:
                 _ALL_ROWS[f"{method}_convnet"] = (method, "convnet", (28, 28, 1), 256, 4)
     return _ALL_ROWS
 
