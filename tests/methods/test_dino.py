@@ -14,9 +14,17 @@ from test_case import tiny_conv_net
 to_numpy = keras.ops.convert_to_numpy
 
 
+def light_crops():
+    """Random crops only (2 global, 1 local): the multi-crop step, cheap to trace."""
+    crop = keras_ssl.augment.RandomResizedCrop
+    return (crop((0.4, 1.0)), crop((0.4, 1.0)), crop((0.05, 0.4), output_size=(12, 12)))
+
+
 def make_model(encoder=None, **kwargs):
     keras.utils.set_random_seed(0)  # same initial weights at every call
-    kwargs.setdefault("local_crops", 2)
+    if "augmentation" not in kwargs and "local_crops" not in kwargs:
+        kwargs["augmentation"] = light_crops()
+    kwargs.setdefault("local_crops", None)
     kwargs.setdefault("hidden_units", (16,))
     kwargs.setdefault("bottleneck_units", 8)
     kwargs.setdefault("output_units", 32)
@@ -44,6 +52,7 @@ def test_multi_crop_views_have_the_global_and_local_sizes():
     model = make_model(local_crops=3, local_size=10)
     views = model.make_views(keras.ops.convert_to_tensor(random_images(4)))
     assert [tuple(v.shape) for v in views] == [(4, 28, 28, 1)] * 2 + [(4, 10, 10, 1)] * 3
+    assert not np.allclose(to_numpy(views[2]), to_numpy(views[3]))  # own crops
     student = model.encode_views(views, heads=(model.head,))
     assert [tuple(s.shape) for s in student] == [(4, 32)] * 5
     default = keras_ssl.DINO(keras_ssl.encoders.ResNet18(input_shape=(28, 28, 1)))
@@ -58,10 +67,16 @@ def test_fits_with_and_without_jit(jit_compile):
     assert np.any(to_numpy(model.center.value) != 0)
 
 
+@pytest.mark.large
+def test_the_default_multi_crop_views_fit_under_jit():
+    model = make_model(local_crops=2)  # tracing 4 full view pipelines is slow
+    run_fit_test(model, random_images(16, dtype="uint8"), batch_size=8, jit_compile=True)
+
+
 def test_train_step_loss_center_and_teacher_temperature():
     model = make_model(total_steps=10, augmentation=(identity, identity, shrink), local_crops=None,
                        teacher_temperature_warmup=0.5, center_momentum=0.8)
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0))
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), jit_compile=False)
     images = random_images(8, dtype="uint8")
     batch = model.input_format.standardize(images)
     student = [to_numpy(model.head(model.encoder(v, training=True), training=True))
@@ -81,7 +96,7 @@ def test_train_step_loss_center_and_teacher_temperature():
 
 def test_one_step_moves_the_teacher_and_the_teacher_has_no_gradients_or_slots():
     model = make_model(tau_base=0.9)
-    model.compile()
+    model.compile(jit_compile=False)
     before = values(model.target_weights)
     model.fit(random_images(8, dtype="uint8"), batch_size=8, epochs=1, verbose=0)
     tau = float(cosine_momentum(0, 1, 0.9))
@@ -102,10 +117,10 @@ def test_save_load_and_resume_continues_exactly(tmp_path):
     images = random_images(16, dtype="uint8")
     fit = dict(batch_size=8, shuffle=False, verbose=0)
     straight = make_model(total_steps=4)
-    straight.compile()
+    straight.compile(jit_compile=False)
     straight.fit(images, epochs=2, **fit)
     first = make_model(total_steps=4)
-    first.compile()
+    first.compile(jit_compile=False)
     first.fit(images, epochs=1, **fit)
     run_serialization_test(first)
     resumed = run_model_saving_test(first, images, str(tmp_path / "dino.keras"))
@@ -119,16 +134,16 @@ def test_backup_and_restore_continues_exactly(tmp_path):
     images = random_images(16, dtype="uint8")
     fit = dict(batch_size=8, shuffle=False, verbose=0, epochs=2)
     straight = make_model()
-    straight.compile()
+    straight.compile(jit_compile=False)
     straight.fit(images, **fit)
     backup = str(tmp_path / "backup")
     interrupted = make_model()
-    interrupted.compile()
+    interrupted.compile(jit_compile=False)
     with pytest.raises(RuntimeError, match="interrupted"):
         interrupted.fit(images, callbacks=[keras.callbacks.BackupAndRestore(backup),
                                            StopAfterFirstEpoch()], **fit)
     resumed = make_model()
-    resumed.compile()
+    resumed.compile(jit_compile=False)
     resumed.fit(images, callbacks=[keras.callbacks.BackupAndRestore(backup)], **fit)
     assert int(resumed.ema_step.value) == 4
     np.testing.assert_allclose(to_numpy(resumed.center.value), to_numpy(straight.center.value), atol=1e-6)
@@ -140,7 +155,8 @@ def test_mixed_bfloat16_trains_without_nan():
     keras.mixed_precision.set_global_policy("mixed_bfloat16")
     try:
         model = make_model()
-        run_fit_test(model, random_images(16, dtype="uint8"), epochs=2, batch_size=8)
+        run_fit_test(model, random_images(16, dtype="uint8"), epochs=2, batch_size=8,
+                     jit_compile=False)
         assert model.encoder.compute_dtype == "bfloat16"
         for weights in values(model.target_weights + [model.center]):
             assert weights.dtype == np.float32 and np.all(np.isfinite(weights))
@@ -150,7 +166,7 @@ def test_mixed_bfloat16_trains_without_nan():
 
 def test_bad_configurations_are_refused():
     for kwargs, match in (
-        ({"local_size": 30}, "must not be larger than the global"),
+        ({"local_size": 30, "local_crops": 1}, "must not be larger than the global"),
         ({"student_temperature": 0.0}, "student_temperature"),
         ({"teacher_temperature": -0.1}, "teacher_temperature"),
         ({"center_momentum": 2.0}, "center_momentum"),
