@@ -5,6 +5,7 @@ their checks): classes are found by their registered Keras names, so this
 module imports no method or encoder either.
 """
 
+import json
 import os
 
 import keras
@@ -78,13 +79,22 @@ def load_preset_model(preset, expected_class, compile=True):
     return model
 
 
-def load_encoder(preset):
+def load_encoder(preset, pooling=None):
     """The pretrained encoder of a preset: a plain `keras.Model`.
+
+    keras_ssl's presets are checked against the sha256 of their metadata.
+    A keras-hub preset (a directory saved by keras-hub's `save_to_preset`,
+    or a `kaggle://` / `hf://` handle, which needs a connection) is loaded
+    by keras-hub's own `Backbone.from_preset`, with keras-hub's checks, and
+    wrapped by `keras_ssl.encoders.from_keras_hub(backbone, pooling)`.
 
     Args:
         preset: str. A shipped preset's name (see `keras_ssl.list_presets()`),
             a preset directory, or an http(s) URL of a `.tar.gz`/`.zip`
-            archive of one, optionally pinned with `#sha256=<hex>`.
+            archive of one, optionally pinned with `#sha256=<hex>`; or a
+            keras-hub preset directory or handle.
+        pooling: None, "avg", "max" or "cls": keras-hub presets only (see
+            `from_keras_hub`).
 
     Returns:
         The encoder (e.g. a `ConvNet`), mapping images to feature vectors.
@@ -100,6 +110,15 @@ def load_encoder(preset):
     features = encoder.predict(images)  # pixels 0-255, uint8 or float
     ```
     """
+    if is_keras_hub_preset(preset):
+        # By its registered name: the encoders import this module.
+        wrapper = keras.saving.get_registered_object("keras_ssl>KerasHubEncoder")
+        return wrapper.from_keras_hub_preset(preset, pooling=pooling)
+    if pooling is not None:
+        raise ValueError(
+            f"pooling= applies to keras-hub presets; {preset!r} is a keras_ssl "
+            f"preset, whose encoder has its own pooling."
+        )
     # Found by its registered name: importing keras_ssl.methods here would
     # make a cycle (SSLModel.from_preset calls into this module).
     ssl_model = keras.saving.get_registered_object("keras_ssl>SSLModel")
@@ -130,3 +149,27 @@ def encoder_from_preset(cls, preset):
             f"keras_ssl.load_encoder({preset!r})."
         )
     return encoder
+
+
+#: Handles keras-hub's loader downloads from (it needs a connection).
+KERAS_HUB_SCHEMES = ("kaggle://", "hf://")
+
+
+def is_keras_hub_preset(preset):
+    """True for a `kaggle://`/`hf://` handle or a directory saved by keras-hub
+    (its `config.json` names a `keras_hub` module)."""
+    if not isinstance(preset, str):
+        return False
+    if preset.startswith(KERAS_HUB_SCHEMES):
+        return True
+    config_path = os.path.join(preset, CONFIG_FILE)
+    if not os.path.isfile(config_path):
+        return False
+    try:
+        with open(config_path) as config_file:
+            config = json.load(config_file)
+    except (OSError, ValueError):
+        return False
+    return isinstance(config, dict) and str(config.get("module", "")).startswith(
+        "keras_hub"
+    )

@@ -2,6 +2,8 @@
 
 from keras_ssl.augment.apply_view import make_view
 from keras_ssl.augment.identity_view import IdentityView
+from keras_ssl.augment.multi_crop import multi_crop_sizes
+from keras_ssl.augment.multi_crop import multi_crop_views
 from keras_ssl.augment.random_resized_crop import RandomResizedCrop
 from keras_ssl.augment.rotations import rotate_90
 from keras_ssl.augment.rotations import rotation_batch
@@ -23,6 +25,8 @@ __all__ = [
     "digit_views",
     "list_view_recipes",
     "make_view",
+    "multi_crop_sizes",
+    "multi_crop_views",
     "register_view_recipe",
     "rotate_90",
     "rotation_batch",

@@ -76,6 +76,8 @@ class ViewAugmentation(keras.layers.Layer):
     Args:
         crop_scale: tuple of 2 floats, or None for no crop. Area fraction.
         crop_ratio: tuple of 2 floats. Aspect-ratio range of the crop.
+        crop_size: None (the input size) or `(height, width)`: the size the
+            crop is resized to (DINO's smaller local crops).
         horizontal_flip: bool. Flip left-right with probability 0.5 (leave
             off for digits and text).
         jitter_probability: float. Probability of the colour jitter.
@@ -115,6 +117,7 @@ class ViewAugmentation(keras.layers.Layer):
         blur_kernel_size=None,
         solarize_probability=0.0,
         seed=None,
+        crop_size=None,
         **kwargs,
     ):
         kwargs.setdefault("dtype", "float32")
@@ -150,10 +153,13 @@ class ViewAugmentation(keras.layers.Layer):
         # === Layers (float32 views under any dtype policy) ===
         unit = {"value_range": (0.0, 1.0), "dtype": "float32"}
         self.crop = None
+        if crop_size is not None and self.crop_scale is None:
+            raise ValueError(f"crop_size={crop_size} needs crop_scale= too.")
         if self.crop_scale is not None:
-            self.crop = RandomResizedCrop(
-                self.crop_scale, self.crop_ratio, dtype="float32", name="crop"
-            )
+            self.crop = RandomResizedCrop(self.crop_scale, self.crop_ratio,
+                                          output_size=crop_size, dtype="float32",
+                                          name="crop")
+        self.crop_size = None if self.crop is None else self.crop.output_size
         self.flip = layers.RandomFlip("horizontal", dtype="float32", name="flip")
         self.random_brightness = layers.RandomBrightness(
             self.brightness, name="brightness", **unit
@@ -181,6 +187,8 @@ class ViewAugmentation(keras.layers.Layer):
         if self.blur is not None:
             return
         size = min(input_shape[1] or 32, input_shape[2] or 32)
+        if self.crop_size is not None:
+            size = min(self.crop_size)
         kernel = self.blur_kernel_size or blur_kernel_size(size)
         self.blur = layers.RandomGaussianBlur(
             factor=(self.blur_probability, self.blur_probability),
@@ -265,7 +273,9 @@ class ViewAugmentation(keras.layers.Layer):
         return images
 
     def compute_output_shape(self, input_shape):
-        return input_shape
+        if self.crop_size is None:
+            return input_shape
+        return (input_shape[0], *self.crop_size, *input_shape[3:])
 
     def get_config(self):
         config = super().get_config()
@@ -284,5 +294,6 @@ class ViewAugmentation(keras.layers.Layer):
             blur_kernel_size=self.blur_kernel_size,
             solarize_probability=self.solarize_probability,
             seed=self.seed,
+            crop_size=self.crop_size,
         )
         return config

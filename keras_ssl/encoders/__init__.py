@@ -6,3 +6,10 @@ from keras_ssl.encoders.resnet import ResNet18
 from keras_ssl.encoders.text_transformer import TextTransformer
 
 __all__ = ["ConvNet", "HubTextEncoder", "ResNet18", "TextTransformer"]
+
+# keras-hub image backbones as encoders (keras-hub is imported only to load
+# one of its presets).
+from keras_ssl.encoders.keras_hub_encoder import KerasHubEncoder  # noqa: E402
+from keras_ssl.encoders.keras_hub_encoder import from_keras_hub  # noqa: E402
+
+__all__ += ["KerasHubEncoder", "from_keras_hub"]

@@ -38,3 +38,32 @@ def image_encoder_shape(encoder):
             f"keras.applications.ResNet50(include_top=False, pooling='avg')."
         )
     return input_shape[1:], output_shape[-1]
+
+
+def any_image_size(channels):
+    """An `InputSpec` for images of any height and width with `channels`.
+
+    ConvNet and ResNet18 pool globally, so they take any image size (e.g.
+    DINO's smaller local crops) though built for one: their input spec
+    checks only the rank and the channels.
+    """
+    return keras.layers.InputSpec(ndim=4, axes={-1: channels})
+
+
+def check_accepts_image_size(encoder, shape, purpose):
+    """Raise a clear error if `encoder` cannot take images of `shape`.
+
+    Args:
+        encoder: the image encoder.
+        shape: tuple `(H, W, C)`.
+        purpose: str. What the images are, for the message.
+    """
+    try:
+        encoder.compute_output_spec(keras.KerasTensor((None,) + tuple(shape)))
+    except Exception as error:  # Keras raises several types here.
+        raise ValueError(
+            f"encoder {encoder.name!r} does not take {purpose} of shape "
+            f"{tuple(shape)}: {error}. Use an encoder that takes any image "
+            f"size (keras_ssl's ConvNet, ResNet18 and ViT do, or one built "
+            f"on keras.Input(shape=(None, None, C))), or change the crop size."
+        ) from error

@@ -3,6 +3,7 @@
 import keras
 from keras import layers
 
+from keras_ssl.encoders.encoder_checks import any_image_size
 from keras_ssl.encoders.pixel_rescaling import rescale_pixels
 from keras_ssl.encoders.pixel_rescaling import upgrade_legacy_config
 from keras_ssl.layers import BatchNormalization
@@ -96,6 +97,8 @@ class ResNet18(keras.Model):
                 )
         outputs = layers.GlobalAveragePooling2D(name="pool")(x)
         super().__init__(inputs=inputs, outputs=outputs, name=name, **kwargs)
+        # Global pooling: any image size (e.g. DINO's local crops).
+        self.input_spec = any_image_size(input_shape[-1])
 
         # === Config ===
         self.image_shape = tuple(input_shape)

@@ -6,7 +6,7 @@ per process), for every method named (or all of them):
 
     KERAS_BACKEND=tensorflow python replica_run.py simclr byol
     XLA_FLAGS=--xla_force_host_platform_device_count=2 KERAS_BACKEND=jax \
-        python replica_run.py simsiam moco nnclr
+        python replica_run.py simsiam moco nnclr dino
 
 TensorFlow runs the second model under `MirroredStrategy` over 2 logical
 CPUs, JAX under `keras.distribution.DataParallel` over 2 host devices. Both
@@ -51,6 +51,11 @@ def mirror(images):
     return keras.ops.flip(images, axis=2)
 
 
+def shrink(images):
+    """A deterministic 'local crop': the image at 6x6."""
+    return keras.ops.image.resize(images, (6, 6))
+
+
 def encoder():
     # BatchNorm over the global batch: synchronized across TF replicas (JAX
     # sees the global batch in one step).
@@ -86,6 +91,13 @@ def _method(method, augmentation):
         return keras_ssl.MoCo(
             encoder(), prediction_hidden_units=(16,), tau_base=0.9, queue_size=32,
             augmentation=augmentation, seed=0, **HEADS,
+        )
+    if method == "dino":
+        any_size = encoder()  # DINO's local crops are smaller
+        any_size.input_spec = keras.layers.InputSpec(ndim=4, axes={-1: 1})
+        return keras_ssl.DINO(
+            any_size, augmentation=augmentation + (shrink,), hidden_units=(16,),
+            bottleneck_units=8, output_units=16, tau_base=0.9, seed=0,
         )
     return keras_ssl.NNCLR(
         encoder(), support_set_size=32, prediction_hidden_units=(16,),
@@ -201,6 +213,10 @@ def compare(method, images, distribute):
     if BACKEND == "jax":
         # DataParallel replicates each variable on every device.
         result["variable_devices"] = len(model.weights[0].value.sharding.device_set)
+    if hasattr(model, "center"):
+        centers = [keras.ops.convert_to_numpy(m.center.value) for m in (single, model)]
+        result["center_difference"] = float(np.abs(centers[0] - centers[1]).max())
+        result["center_norm"] = float(np.abs(centers[0]).max())
     if hasattr(model, "ema_step"):
         result["ema_step"] = int(keras.ops.convert_to_numpy(model.ema_step.value))
     return result

@@ -17,7 +17,7 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-METHODS = ("simclr", "byol", "simsiam", "barlow_twins", "vicreg", "moco", "nnclr")
+METHODS = ("simclr", "byol", "simsiam", "barlow_twins", "vicreg", "moco", "nnclr", "dino")
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +48,10 @@ def test_two_replicas_match_one_device(results, method):
     if method == "simclr":
         accuracies = [result[run]["contrastive_accuracy"] for run in ("single", "replicated")]
         assert accuracies[0] == accuracies[1]
-    if method in ("byol", "moco"):
+    if method in ("byol", "moco", "dino"):
         assert result["ema_step"] == 1  # counted once per global step
+    if method == "dino":  # the center: the mean teacher output of the global batch
+        assert result["center_norm"] > 1e-3 and result["center_difference"] < 1e-5
 
 
 @pytest.mark.parametrize("method", ["barlow_twins", "vicreg"])

@@ -1,0 +1,187 @@
+import keras
+import numpy as np
+import pytest
+
+import keras_ssl
+from keras_ssl.losses import dino_loss
+from keras_ssl.schedules import cosine_momentum
+from test_case import random_images
+from test_case import run_fit_test
+from test_case import run_model_saving_test
+from test_case import run_serialization_test
+from test_case import tiny_conv_net
+
+to_numpy = keras.ops.convert_to_numpy
+
+
+def light_crops():
+    """Random crops only (2 global, 1 local): the multi-crop step, cheap to trace."""
+    crop = keras_ssl.augment.RandomResizedCrop
+    return (crop((0.4, 1.0)), crop((0.4, 1.0)), crop((0.05, 0.4), output_size=(12, 12)))
+
+
+def make_model(encoder=None, **kwargs):
+    keras.utils.set_random_seed(0)  # same initial weights at every call
+    if "augmentation" not in kwargs and "local_crops" not in kwargs:
+        kwargs["augmentation"] = light_crops()
+    kwargs.setdefault("local_crops", None)
+    kwargs.setdefault("hidden_units", (16,))
+    kwargs.setdefault("bottleneck_units", 8)
+    kwargs.setdefault("output_units", 32)
+    return keras_ssl.DINO(encoder=encoder or tiny_conv_net(), seed=0, **kwargs)
+
+
+def values(variables):
+    return [to_numpy(v.value).copy() for v in variables]
+
+
+def identity(images):
+    return images
+
+
+def shrink(images):
+    return keras.ops.image.resize(images, (12, 12))
+
+
+class StopAfterFirstEpoch(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        raise RuntimeError("interrupted")
+
+
+def test_multi_crop_views_have_the_global_and_local_sizes():
+    model = make_model(local_crops=3, local_size=10)
+    views = model.make_views(keras.ops.convert_to_tensor(random_images(4)))
+    assert [tuple(v.shape) for v in views] == [(4, 28, 28, 1)] * 2 + [(4, 10, 10, 1)] * 3
+    assert not np.allclose(to_numpy(views[2]), to_numpy(views[3]))  # own crops
+    student = model.encode_views(views, heads=(model.head,))
+    assert [tuple(s.shape) for s in student] == [(4, 32)] * 5
+    default = keras_ssl.DINO(keras_ssl.encoders.ResNet18(input_shape=(28, 28, 1)))
+    assert default.local_crops == 6
+    assert [v.crop_size for v in default.view_augmentations] == [(28, 28)] * 2 + [(12, 12)] * 6
+
+
+def test_fits_with_and_without_jit(jit_compile):
+    model = make_model()
+    run_fit_test(model, random_images(16, dtype="uint8"), batch_size=8, jit_compile=jit_compile)
+    assert int(model.ema_step.value) == 2
+    assert np.any(to_numpy(model.center.value) != 0)
+
+
+@pytest.mark.large
+def test_the_default_multi_crop_views_fit_under_jit():
+    model = make_model(local_crops=2)  # tracing 4 full view pipelines is slow
+    run_fit_test(model, random_images(16, dtype="uint8"), batch_size=8, jit_compile=True)
+
+
+def test_train_step_loss_center_and_teacher_temperature():
+    model = make_model(total_steps=10, augmentation=(identity, identity, shrink), local_crops=None,
+                       teacher_temperature_warmup=0.5, center_momentum=0.8)
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), jit_compile=False)
+    images = random_images(8, dtype="uint8")
+    batch = model.input_format.standardize(images)
+    student = [to_numpy(model.head(model.encoder(v, training=True), training=True))
+               for v in (batch, batch, shrink(batch))]
+    teacher = to_numpy(model.target_outputs(keras.ops.concatenate([batch, batch]), training=True))
+    assert float(model.current_teacher_temperature()) == pytest.approx(0.04)
+    history = model.fit(images, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    expected = np.mean(to_numpy(dino_loss(student, [teacher[:8], teacher[8:]],
+                                          np.zeros(32, "float32"), 0.1, 0.04)))
+    np.testing.assert_allclose(history.history["loss"][0], expected, rtol=1e-4)
+    np.testing.assert_allclose(to_numpy(model.center.value), 0.2 * teacher.mean(0), atol=1e-6)
+    # Linear warm-up over 5 of the 10 planned steps, then constant.
+    assert float(model.current_teacher_temperature()) == pytest.approx(0.04 + 0.03 / 5)
+    model.ema_step.assign(7)
+    assert float(model.current_teacher_temperature()) == pytest.approx(0.07)
+
+
+def test_one_step_moves_the_teacher_and_the_teacher_has_no_gradients_or_slots():
+    model = make_model(tau_base=0.9)
+    model.compile(jit_compile=False)
+    before = values(model.target_weights)
+    model.fit(random_images(8, dtype="uint8"), batch_size=8, epochs=1, verbose=0)
+    tau = float(cosine_momentum(0, 1, 0.9))
+    for old, online, target in zip(before, values(model.online_weights), values(model.target_weights)):
+        np.testing.assert_allclose(target, tau * old + (1 - tau) * online, atol=1e-6)
+    trainable = {id(v) for v in model.trainable_variables}
+    assert trainable == {id(v) for v in model.encoder.trainable_variables + model.head.trainable_variables}
+    frozen = model.target_weights + model.target_state + [model.center]
+    assert not trainable & {id(v) for v in frozen}
+    slot_shapes = sorted(tuple(v.shape) for v in model.optimizer.variables if len(v.shape))
+    assert slot_shapes == sorted(2 * [tuple(v.shape) for v in model.trainable_variables if len(v.shape)])
+    teacher = model.teacher_encoder()
+    for a, b in zip(values(teacher.trainable_variables), values(model.target_copies[0][0])):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_save_load_and_resume_continues_exactly(tmp_path):
+    images = random_images(16, dtype="uint8")
+    fit = dict(batch_size=8, shuffle=False, verbose=0)
+    straight = make_model(total_steps=4)
+    straight.compile(jit_compile=False)
+    straight.fit(images, epochs=2, **fit)
+    first = make_model(total_steps=4)
+    first.compile(jit_compile=False)
+    first.fit(images, epochs=1, **fit)
+    run_serialization_test(first)
+    resumed = run_model_saving_test(first, images, str(tmp_path / "dino.keras"))
+    resumed.fit(images, epochs=1, **fit)
+    assert int(resumed.ema_step.value) == 4
+    for a, b in zip(values(straight.weights), values(resumed.weights)):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_backup_and_restore_continues_exactly(tmp_path):
+    images = random_images(16, dtype="uint8")
+    fit = dict(batch_size=8, shuffle=False, verbose=0, epochs=2)
+    straight = make_model()
+    straight.compile(jit_compile=False)
+    straight.fit(images, **fit)
+    backup = str(tmp_path / "backup")
+    interrupted = make_model()
+    interrupted.compile(jit_compile=False)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        interrupted.fit(images, callbacks=[keras.callbacks.BackupAndRestore(backup),
+                                           StopAfterFirstEpoch()], **fit)
+    resumed = make_model()
+    resumed.compile(jit_compile=False)
+    resumed.fit(images, callbacks=[keras.callbacks.BackupAndRestore(backup)], **fit)
+    assert int(resumed.ema_step.value) == 4
+    np.testing.assert_allclose(to_numpy(resumed.center.value), to_numpy(straight.center.value), atol=1e-6)
+    for a, b in zip(values(straight.weights), values(resumed.weights)):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_mixed_bfloat16_trains_without_nan():
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        model = make_model()
+        run_fit_test(model, random_images(16, dtype="uint8"), epochs=2, batch_size=8,
+                     jit_compile=False)
+        assert model.encoder.compute_dtype == "bfloat16"
+        for weights in values(model.target_weights + [model.center]):
+            assert weights.dtype == np.float32 and np.all(np.isfinite(weights))
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+def test_bad_configurations_are_refused():
+    for kwargs, match in (
+        ({"local_size": 30, "local_crops": 1}, "must not be larger than the global"),
+        ({"student_temperature": 0.0}, "student_temperature"),
+        ({"teacher_temperature": -0.1}, "teacher_temperature"),
+        ({"center_momentum": 2.0}, "center_momentum"),
+        ({"teacher_temperature_warmup": -0.5}, "teacher_temperature_warmup"),
+        ({"tau_base": 1.5}, "tau_base"), ({"local_crops": -1}, "local_crops"),
+        ({"augmentation": (identity, identity), "local_crops": 2}, "local_crops=2"),
+        ({"augmentation": identity}, "one layer/callable per crop"),
+    ):
+        with pytest.raises(ValueError, match=match):
+            make_model(**kwargs)
+    big_local = keras_ssl.augment.RandomResizedCrop(output_size=(24, 24))
+    small_global = keras_ssl.augment.RandomResizedCrop(output_size=(16, 16))
+    with pytest.raises(ValueError, match="larger than the global"):
+        make_model(augmentation=(small_global, small_global, big_local), local_crops=None)
+    fixed = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                              keras.layers.Dense(4)])
+    with pytest.raises(ValueError, match="does not take local crops of shape"):
+        make_model(encoder=fixed)
