@@ -45,21 +45,21 @@ def assert_same_weights(expected, actual, atol):
         np.testing.assert_allclose(a, b, atol=atol)
 
 
-def _fitted(make_model, images, epochs, **fit_kwargs):
+def _fitted(make_model, images, epochs, compile_kwargs=None, **fit_kwargs):
     model = make_model()
-    model.compile()
+    model.compile(**(compile_kwargs or {}))
     model.fit(images, epochs=epochs, batch_size=8, shuffle=False, verbose=0, **fit_kwargs)
     return model
 
 
-def run_resume_test(make_model, path, after_load=None, atol=1e-6):
+def run_resume_test(make_model, path, after_load=None, atol=1e-6, compile_kwargs=None):
     """`fit` 2 epochs equals `fit` 1, config round trip, `.keras` save and
     load, `fit` 1 more, weight for weight (state, queues and seeds included).
     `after_load(model)` may check the reloaded model before its second
-    epoch. Returns the resumed model."""
+    epoch; `compile_kwargs` go to every `compile`. Returns the resumed model."""
     images = random_images(16, dtype="uint8")
-    straight = _fitted(make_model, images, epochs=2)
-    first = _fitted(make_model, images, epochs=1)
+    straight = _fitted(make_model, images, 2, compile_kwargs)
+    first = _fitted(make_model, images, 1, compile_kwargs)
     run_serialization_test(first)
     resumed = run_model_saving_test(first, images, str(path))
     if after_load is not None:
@@ -69,27 +69,27 @@ def run_resume_test(make_model, path, after_load=None, atol=1e-6):
     return resumed
 
 
-def run_backup_and_restore_test(make_model, backup_dir, atol=1e-6):
+def run_backup_and_restore_test(make_model, backup_dir, atol=1e-6, compile_kwargs=None):
     """A `fit` interrupted after its first epoch and rerun with the same
     `BackupAndRestore` ends with the weights of an uninterrupted one.
     Returns the resumed model."""
     images = random_images(16, dtype="uint8")
-    straight = _fitted(make_model, images, epochs=2)
+    straight = _fitted(make_model, images, 2, compile_kwargs)
     backup = str(backup_dir)
     with pytest.raises(RuntimeError, match="interrupted"):
         _fitted(
-            make_model, images, epochs=2,
+            make_model, images, 2, compile_kwargs,
             callbacks=[keras.callbacks.BackupAndRestore(backup), StopAfterFirstEpoch()],
         )
     resumed = _fitted(
-        make_model, images, epochs=2,
+        make_model, images, 2, compile_kwargs,
         callbacks=[keras.callbacks.BackupAndRestore(backup)],
     )
     assert_same_weights(straight, resumed, atol)
     return resumed
 
 
-def run_bfloat16_test(make_model, fit_test=run_fit_test):
+def run_bfloat16_test(make_model, fit_test=run_fit_test, compile_kwargs=None):
     """Under `mixed_bfloat16` the encoder computes in bfloat16, two epochs
     give a finite non-zero loss (`fit_test`'s check), and every float weight (targets and queues
     included) stays float32 and finite.
@@ -97,7 +97,10 @@ def run_bfloat16_test(make_model, fit_test=run_fit_test):
     keras.mixed_precision.set_global_policy("mixed_bfloat16")
     try:
         model = make_model()
-        fit_test(model, random_images(32, dtype="uint8"), epochs=2, batch_size=16)
+        fit_test(
+            model, random_images(32, dtype="uint8"), epochs=2, batch_size=16,
+            **(compile_kwargs or {}),
+        )
         assert model.encoder.compute_dtype == "bfloat16"
         for weights, variable in zip(weight_values(model.weights), model.weights):
             if "float" in str(variable.dtype):  # weights, EMA targets, queues
