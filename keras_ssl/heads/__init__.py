@@ -1,6 +1,7 @@
 """Heads: small networks on top of an encoder (MLP heads, the AE decoder)."""
 
 from keras_ssl.heads.conv_decoder import ConvDecoder
+from keras_ssl.heads.mae_decoder import MAEDecoder
 from keras_ssl.heads.mlp_head import MLPHead
 from keras_ssl.heads.prediction_head import PredictionHead
 from keras_ssl.heads.projection_head import ProjectionHead
@@ -8,6 +9,7 @@ from keras_ssl.heads.rotation_head import RotationHead
 
 __all__ = [
     "ConvDecoder",
+    "MAEDecoder",
     "MLPHead",
     "PredictionHead",
     "ProjectionHead",
