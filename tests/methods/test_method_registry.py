@@ -24,7 +24,7 @@ BASE_OWNED = (
 def test_the_methods_keep_their_registered_and_keras_names():
     expected = {
         "autoencoder": "ConvAutoencoder", "barlow_twins": "BarlowTwins", "byol": "BYOL",
-        "mlm": "MaskedLM", "moco": "MoCo", "nnclr": "NNCLR",
+        "mae": "MAE", "mlm": "MaskedLM", "moco": "MoCo", "nnclr": "NNCLR",
         "rotation": "RotationPrediction", "simclr": "SimCLR", "simsiam": "SimSiam",
         "vicreg": "VICReg",
     }
@@ -37,7 +37,7 @@ def test_the_methods_keep_their_registered_and_keras_names():
 
 
 def test_an_unknown_method_name_lists_the_registered_ones():
-    with pytest.raises(ValueError, match="autoencoder, barlow_twins, byol, mlm, moco, nnclr, rotation, simclr, simsiam, vicreg"):
+    with pytest.raises(ValueError, match="autoencoder, barlow_twins, byol, mae, mlm, moco, nnclr, rotation, simclr, simsiam, vicreg"):
         keras_ssl.methods.get_method("simsiam_typo")
 
 
