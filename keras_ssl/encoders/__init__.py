@@ -4,8 +4,9 @@ from keras_ssl.encoders.conv_net import ConvNet
 from keras_ssl.encoders.hub_text_encoder import HubTextEncoder
 from keras_ssl.encoders.resnet import ResNet18
 from keras_ssl.encoders.text_transformer import TextTransformer
+from keras_ssl.encoders.vit import ViT
 
-__all__ = ["ConvNet", "HubTextEncoder", "ResNet18", "TextTransformer"]
+__all__ = ["ConvNet", "HubTextEncoder", "ResNet18", "TextTransformer", "ViT"]
 
 # keras-hub image backbones as encoders (keras-hub is imported only to load
 # one of its presets).

@@ -2,6 +2,7 @@
 
 from keras_ssl.heads.conv_decoder import ConvDecoder
 from keras_ssl.heads.dino_head import DINOHead
+from keras_ssl.heads.mae_decoder import MAEDecoder
 from keras_ssl.heads.mlp_head import MLPHead
 from keras_ssl.heads.prediction_head import PredictionHead
 from keras_ssl.heads.projection_head import ProjectionHead
@@ -10,6 +11,7 @@ from keras_ssl.heads.rotation_head import RotationHead
 __all__ = [
     "ConvDecoder",
     "DINOHead",
+    "MAEDecoder",
     "MLPHead",
     "PredictionHead",
     "ProjectionHead",

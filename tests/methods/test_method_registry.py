@@ -25,7 +25,7 @@ def test_the_methods_keep_their_registered_and_keras_names():
     expected = {
         "autoencoder": "ConvAutoencoder", "barlow_twins": "BarlowTwins", "byol": "BYOL",
         "dino": "DINO",
-        "mlm": "MaskedLM", "moco": "MoCo", "nnclr": "NNCLR",
+        "mae": "MAE", "mlm": "MaskedLM", "moco": "MoCo", "nnclr": "NNCLR",
         "rotation": "RotationPrediction", "simclr": "SimCLR", "simcse": "SimCSE",
         "simsiam": "SimSiam",
         "vicreg": "VICReg",
