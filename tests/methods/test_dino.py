@@ -146,3 +146,18 @@ def test_bad_configurations_are_refused():
                               keras.layers.Dense(4)])
     with pytest.raises(ValueError, match="does not take local crops of shape"):
         make_model(encoder=fixed)
+
+
+def test_a_vit_student_takes_the_local_crops_at_their_own_size():
+    vit = keras_ssl.encoders.ViT(
+        input_shape=(28, 28, 1), patch_size=4, hidden_dim=16, num_layers=1, num_heads=2
+    )
+    model = make_model(encoder=vit)  # 2 global 28x28 crops, 1 local 12x12
+    views = model.make_views(keras.ops.convert_to_tensor(random_images(4)))
+    assert [tuple(v.shape) for v in views] == [(4, 28, 28, 1)] * 2 + [(4, 12, 12, 1)]
+    # Position embeddings interpolated to the local crop's 3x3 patch grid.
+    assert tuple(model.encoder(views[2]).shape) == (4, 16)
+    # Jitted on JAX (eager JAX is slow); TensorFlow traces faster without XLA.
+    jit = keras.backend.backend() == "jax"
+    run_fit_test(model, random_images(16, dtype="uint8"), batch_size=8, jit_compile=jit)
+    assert int(model.ema_step.value) == 2
