@@ -2,6 +2,9 @@
 
 from keras_ssl.augment.view_augmentation import ViewAugmentation
 
+#: Global crops per image; both go through DINO's teacher (Sec. 3.1).
+GLOBAL_CROPS = 2
+
 #: DINO's crop sizes on ImageNet: global 224, local 96 pixels.
 _LOCAL_TO_GLOBAL = 96.0 / 224.0
 
@@ -132,3 +135,39 @@ def multi_crop_views(
             )
         )
     return tuple(views)
+
+
+def check_multi_crop_augmentation(augmentation, local_crops):
+    """A multi-crop `augmentation` is a tuple of one view per crop (the 2
+    global crops first), as many as `local_crops` asks for (None: any)."""
+    if not isinstance(augmentation, (tuple, list)):
+        raise ValueError(
+            "DINO's augmentation is a tuple with one layer/callable per "
+            "crop (2 global crops, then the local ones), e.g. "
+            "keras_ssl.augment.multi_crop_views(image_shape, local_crops=6)."
+        )
+    if local_crops is not None and len(augmentation) != GLOBAL_CROPS + local_crops:
+        raise ValueError(
+            f"augmentation has {len(augmentation)} views but local_crops="
+            f"{local_crops} asks for {GLOBAL_CROPS + local_crops} (2 global "
+            f"+ local_crops). Pass local_crops=None to take the count from "
+            f"augmentation."
+        )
+
+
+def check_local_not_larger(shapes):
+    """Local crops (after the first 2) may not exceed the global crops."""
+    known = [s for s in shapes[:GLOBAL_CROPS] if s is not None and None not in s[:2]]
+    if not known:
+        return
+    height, width = min(s[0] for s in known), min(s[1] for s in known)
+    for index, shape in enumerate(shapes[GLOBAL_CROPS:]):
+        if shape is None or None in shape[:2]:
+            continue
+        if shape[0] > height or shape[1] > width:
+            raise ValueError(
+                f"local crop {index + 1} is {shape[:2]}, larger than the global "
+                f"crops ({height}, {width}): DINO's local crops are the small "
+                f"ones. Pass a smaller local_size= (or reorder augmentation: 2 "
+                f"global crops first)."
+            )

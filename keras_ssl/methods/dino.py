@@ -4,6 +4,9 @@ import keras
 from keras import ops
 
 from keras_ssl import augment
+from keras_ssl.augment.multi_crop import GLOBAL_CROPS
+from keras_ssl.augment.multi_crop import check_local_not_larger
+from keras_ssl.augment.multi_crop import check_multi_crop_augmentation
 from keras_ssl.backend.cross_replica import all_gather_batch
 from keras_ssl.backend.cross_replica import replica_seed
 from keras_ssl.encoders.encoder_checks import check_accepts_image_size
@@ -15,12 +18,9 @@ from keras_ssl.losses.dino_loss import dino_loss
 from keras_ssl.methods.joint_embedding import JointEmbeddingModel
 from keras_ssl.methods.momentum_target import MomentumTarget
 from keras_ssl.methods.registry import register_method
+from keras_ssl.schedules.warmup_temperature import warmup_temperature
 
 __all__ = ["DINO"]
-
-#: Global crops per image; both go through the teacher (DINO, Sec. 3.1).
-GLOBAL_CROPS = 2
-
 
 @register_method("dino")
 class DINO(MomentumTarget, JointEmbeddingModel):
@@ -141,19 +141,7 @@ class DINO(MomentumTarget, JointEmbeddingModel):
                 image_shape, 6 if local_crops is None else local_crops,
                 global_size, local_size, global_scale, local_scale,
             )
-        elif not isinstance(augmentation, (tuple, list)):
-            raise ValueError(
-                "DINO's augmentation is a tuple with one layer/callable per "
-                "crop (2 global crops, then the local ones), e.g. "
-                "keras_ssl.augment.multi_crop_views(image_shape, local_crops=6)."
-            )
-        if local_crops is not None and len(augmentation) != GLOBAL_CROPS + local_crops:
-            raise ValueError(
-                f"augmentation has {len(augmentation)} views but local_crops="
-                f"{local_crops} asks for {GLOBAL_CROPS + local_crops} (2 global "
-                f"+ local_crops). Pass local_crops=None to take the count from "
-                f"augmentation."
-            )
+        check_multi_crop_augmentation(augmentation, local_crops)
         super().__init__(
             encoder=encoder, augmentation=augmentation, seed=seed, **kwargs
         )
@@ -214,7 +202,7 @@ class DINO(MomentumTarget, JointEmbeddingModel):
                 shapes.append(shape[1:])
             else:
                 shapes.append(None)
-        _check_local_not_larger(shapes)
+        check_local_not_larger(shapes)
         for index, shape in enumerate(shapes):
             if shape is not None and shape != tuple(image_shape):
                 kind = "global crops" if index < GLOBAL_CROPS else "local crops"
@@ -228,22 +216,18 @@ class DINO(MomentumTarget, JointEmbeddingModel):
             augment.make_view(view, batch, seed, expected_shape=(None, None, channels))
             for view in self.view_augmentations
         ]
-        _check_local_not_larger([tuple(view.shape[1:]) for view in views])
+        check_local_not_larger([tuple(view.shape[1:]) for view in views])
         return views
 
     # --- Step ----------------------------------------------------------------
 
     def current_teacher_temperature(self):
         """tau_t at the current step: the linear warm-up, then constant."""
-        warmup = self.teacher_temperature_warmup * ops.cast(
-            self.planned_steps.value, "float32"
+        return warmup_temperature(
+            self.ema_step.value, self.planned_steps.value,
+            self.teacher_temperature_warmup, self.warmup_teacher_temperature,
+            self.teacher_temperature,
         )
-        step = ops.cast(self.ema_step.value, "float32")
-        progress = ops.where(
-            warmup > 0, ops.minimum(step / ops.maximum(warmup, 1.0), 1.0), 1.0
-        )
-        start, end = self.warmup_teacher_temperature, self.teacher_temperature
-        return start + (end - start) * progress
 
     def compute_ssl_loss(self, images, training):
         views = self.make_views(images)
@@ -300,21 +284,3 @@ class DINO(MomentumTarget, JointEmbeddingModel):
             total_steps=self.total_steps,
         )
         return config
-
-
-def _check_local_not_larger(shapes):
-    """Local crops (after the first 2) may not exceed the global crops."""
-    known = [s for s in shapes[:GLOBAL_CROPS] if s is not None and None not in s[:2]]
-    if not known:
-        return
-    height, width = min(s[0] for s in known), min(s[1] for s in known)
-    for index, shape in enumerate(shapes[GLOBAL_CROPS:]):
-        if shape is None or None in shape[:2]:
-            continue
-        if shape[0] > height or shape[1] > width:
-            raise ValueError(
-                f"local crop {index + 1} is {shape[:2]}, larger than the global "
-                f"crops ({height}, {width}): DINO's local crops are the small "
-                f"ones. Pass a smaller local_size= (or reorder augmentation: 2 "
-                f"global crops first)."
-            )
