@@ -28,11 +28,14 @@ ROWS = {
     "autoencoder_convnet": ("autoencoder", "convnet", (28, 28, 1), 256, 4),
     "rotation_convnet": ("rotation", "convnet", (28, 28, 1), 256, 2),
     "mlm_tiny": ("mlm", "text_transformer", (64,), 64, 8),
+    "mae_vit": ("mae", "vit", (28, 28, 1), 256, 4),
 }
 
 # Timed rounds after the warm-up epochs (full run, --quick); each round
 # runs one epoch of every configuration of the row, in turn.
-TIMED_EPOCHS = {"convnet": (3, 1), "resnet18": (2, 1), "text_transformer": (3, 1)}
+TIMED_EPOCHS = {
+    "convnet": (3, 1), "resnet18": (2, 1), "text_transformer": (3, 1), "vit": (3, 1),
+}
 
 # JAX's XLA:CPU convolutions are 3-5x slower than TensorFlow's here: its
 # ConvNet epochs have half the steps, to keep the full run under 10 minutes.
@@ -116,6 +119,13 @@ def identity(images):
     return images
 
 
+def local_crop(images):
+    """A 12x12 'local crop' without augmentation: the whole image resized."""
+    import keras
+
+    return keras.ops.image.resize(images, (12, 12))
+
+
 def build_model(method, encoder_name, shape, augment):
     import keras_ssl
 
@@ -128,6 +138,8 @@ def build_model(method, encoder_name, shape, augment):
         return keras_ssl.MaskedLM(encoder, seed=0)
     if encoder_name == "convnet":
         encoder = keras_ssl.encoders.ConvNet(input_shape=shape)
+    elif encoder_name == "vit":  # the mae_vit_mnist5k preset's ViT
+        encoder = keras_ssl.encoders.ViT(input_shape=shape, pooling="mean")
     else:
         encoder = keras_ssl.encoders.ResNet18(input_shape=shape)
     views = None if augment else identity
@@ -143,6 +155,11 @@ def build_model(method, encoder_name, shape, augment):
         return keras_ssl.ConvAutoencoder(encoder, seed=0)
     if method == "rotation":
         return keras_ssl.RotationPrediction(encoder, seed=0)
+    if method == "mae":  # no views: the random masking is its own
+        return keras_ssl.MAE(encoder, seed=0)
+    if method == "dino":  # compute: 2 global crops as given, 6 local ones resized
+        crops = None if augment else (identity, identity) + (local_crop,) * 6
+        return keras_ssl.DINO(encoder, augmentation=crops, seed=0)
     # Any other registered joint-embedding method, with its default heads.
     return keras_ssl.methods.get_method(method)(encoder, augmentation=views, seed=0)
 
