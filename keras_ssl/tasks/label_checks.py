@@ -14,7 +14,7 @@ def check_sparse_labels(labels, num_classes, num_examples=None, name="labels"):
     Args:
         labels: array-like `(N,)` (or `(N, 1)`) of class ids.
         num_classes: int. The classifier's number of classes.
-        num_examples: int or None. N, when the images are known.
+        num_examples: int or None. N, when the inputs are known.
         name: str. What to call the labels in messages (e.g. `"y"`).
 
     Returns:
@@ -23,7 +23,7 @@ def check_sparse_labels(labels, num_classes, num_examples=None, name="labels"):
     Raises:
         ValueError: one-hot or soft labels, fractional floats, strings, ids
             outside `0..num_classes-1`, or a count that differs from the
-            number of images.
+            number of inputs.
 
     Example:
     >>> check_sparse_labels([0, 2, 1], num_classes=3)
@@ -56,8 +56,8 @@ def check_sparse_labels(labels, num_classes, num_examples=None, name="labels"):
         )
     if num_examples is not None and len(labels) != num_examples:
         raise ValueError(
-            f"Got {num_examples} images but {len(labels)} {name}; pass one "
-            f"label per image."
+            f"Got {num_examples} inputs but {len(labels)} {name}; pass one "
+            f"label per input (image or text)."
         )
     if len(labels) and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(

@@ -152,7 +152,7 @@ def test_from_preset_builds_on_a_shipped_encoder():
         (LABELS + 3, "outside 0..2 for num_classes=3"),
         (np.eye(3)[LABELS], "one-hot"),
         (LABELS + 0.5, "fractional"),
-        (LABELS[:10], "24 images but 10 labels"),
+        (LABELS[:10], "24 inputs but 10 labels"),
         (LABELS.astype(str), "integer class ids"),
     ],
 )
