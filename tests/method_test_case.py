@@ -150,3 +150,12 @@ class CollapsingSiamese(keras_ssl.methods.JointEmbeddingModel):
             self.make_views(images), heads=(self.projector,), training=training
         )
         return negative_cosine_similarity(z1, z2, stop_gradient=False)
+
+
+def fit_test_views(jit_compile):
+    """The views of a method's `jit_compile` on/off fit test: under XLA,
+    cheap deterministic views (identity, mirror), since compiling the
+    default view pipelines dominates such a test and is checked once, by
+    SimCLR's (its "simclr" and "byol" recipes are the ones the other methods
+    use); without XLA, the method's default views."""
+    return (identity_view, mirror_view) if jit_compile is True else None

@@ -4,6 +4,7 @@ import pytest
 
 import keras_ssl
 from keras_ssl.losses import barlow_twins_loss
+from method_test_case import fit_test_views
 from method_test_case import identity_view
 from method_test_case import mirror_view
 from method_test_case import run_backup_and_restore_test
@@ -22,7 +23,9 @@ def make_model(encoder=None, **kwargs):
 
 
 def test_fits_with_and_without_jit(jit_compile):
-    history = run_input_forms_test(make_model(), "numpy_uint8", jit_compile)
+    history = run_input_forms_test(
+        make_model(augmentation=fit_test_views(jit_compile)), "numpy_uint8", jit_compile
+    )
     logs = {key: value[0] for key, value in history.history.items()}
     assert logs["invariance_loss"] > 0 and logs["redundancy_loss"] > 0
     np.testing.assert_allclose(

@@ -5,6 +5,7 @@ import pytest
 import keras_ssl
 from keras_ssl.methods.memory_queue import MemoryQueue
 from keras_ssl.schedules import cosine_momentum
+from method_test_case import fit_test_views
 from method_test_case import identity_view
 from method_test_case import mirror_view
 from method_test_case import run_backup_and_restore_test
@@ -39,7 +40,7 @@ def numpy_ctr(q, k, t, queue=None):
 
 
 def test_fits_with_and_without_jit(jit_compile):
-    model = make_model(queue_size=24)
+    model = make_model(queue_size=24, augmentation=fit_test_views(jit_compile))
     run_fit_test(model, random_images(16, dtype="uint8"), batch_size=8, jit_compile=jit_compile)
     assert int(model.ema_step.value) == 2
     assert int(model.queue.pointer.value) == 16 and int(model.queue.filled.value) == 16

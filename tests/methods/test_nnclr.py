@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import keras_ssl
+from method_test_case import fit_test_views
 from method_test_case import identity_view
 from method_test_case import mirror_view
 from method_test_case import run_backup_and_restore_test
@@ -47,7 +48,7 @@ def numpy_step_loss(z1, z2, p1, p2, support, filled, t):
 
 
 def test_fits_with_and_without_jit(jit_compile):
-    model = make_model()
+    model = make_model(augmentation=fit_test_views(jit_compile))
     run_fit_test(model, random_images(16, dtype="uint8"), batch_size=8, jit_compile=jit_compile)
     assert int(model.support_set.pointer.value) == 16
     assert int(model.support_set.filled.value) == 16

@@ -5,6 +5,7 @@ import pytest
 import keras_ssl
 from keras_ssl.evaluation import embedding_std
 from keras_ssl.losses import negative_cosine_similarity
+from method_test_case import fit_test_views
 from method_test_case import CollapsingSiamese
 from method_test_case import identity_view
 from method_test_case import mirror_view
@@ -36,7 +37,10 @@ def run_fit(model, images, epochs=1, batch_size=16, **compile_kwargs):
 
 
 def test_fits_with_and_without_jit(jit_compile):
-    history = run_fit(make_model(), random_images(32, dtype="uint8"), jit_compile=jit_compile)
+    history = run_fit(
+        make_model(augmentation=fit_test_views(jit_compile)), random_images(32, dtype="uint8"),
+        jit_compile=jit_compile,
+    )
     assert 0.0 < history.history["projection_std"][0] <= 1.0
 
 
