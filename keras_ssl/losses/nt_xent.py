@@ -1,9 +1,9 @@
 """NT-Xent, SimCLR's normalized temperature-scaled cross-entropy loss."""
 
-import keras
 from keras import ops
 
 from keras_ssl.backend.cross_replica import all_gather_batch
+from keras_ssl.losses.temperature_loss import TemperatureLoss
 from keras_ssl.serialization import keras_ssl_serializable
 
 __all__ = ["NTXent", "nt_xent", "nt_xent_logits"]
@@ -107,7 +107,7 @@ def nt_xent(z1, z2, temperature=0.5, gather_distributed=True):
 
 
 @keras_ssl_serializable
-class NTXent(keras.losses.Loss):
+class NTXent(TemperatureLoss):
     """NT-Xent as a `keras.losses.Loss`: `loss(z1, z2)` is SimCLR's loss.
 
     `y_true` and `y_pred` are the projections of the two views of the same
@@ -128,6 +128,8 @@ class NTXent(keras.losses.Loss):
     ```
     """
 
+    loss_function = staticmethod(nt_xent)
+
     def __init__(
         self,
         temperature=0.5,
@@ -136,21 +138,4 @@ class NTXent(keras.losses.Loss):
         reduction="sum_over_batch_size",
         **kwargs,
     ):
-        if not temperature > 0:
-            raise ValueError(f"temperature must be > 0; got {temperature}.")
-        super().__init__(name=name, reduction=reduction, **kwargs)
-        self.temperature = float(temperature)
-        self.gather_distributed = bool(gather_distributed)
-
-    def call(self, y_true, y_pred):
-        return nt_xent(
-            y_true, y_pred, self.temperature, self.gather_distributed
-        )
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            temperature=self.temperature,
-            gather_distributed=self.gather_distributed,
-        )
-        return config
+        super().__init__(temperature, gather_distributed, name, reduction, **kwargs)

@@ -1,9 +1,9 @@
 """SimCSE's contrastive objective: InfoNCE of two dropout views, N-way."""
 
-import keras
 from keras import ops
 
 from keras_ssl.backend.cross_replica import all_gather_batch
+from keras_ssl.losses.temperature_loss import TemperatureLoss
 from keras_ssl.serialization import keras_ssl_serializable
 
 __all__ = ["SimCSELoss", "simcse_logits", "simcse_loss"]
@@ -79,7 +79,7 @@ def simcse_loss(z1, z2, temperature=0.05, gather_distributed=True):
 
 
 @keras_ssl_serializable
-class SimCSELoss(keras.losses.Loss):
+class SimCSELoss(TemperatureLoss):
     """SimCSE's loss as a `keras.losses.Loss`: `loss(h1, h2)`.
 
     `y_true` holds the first encodings, `y_pred` the second (the loss is
@@ -101,6 +101,8 @@ class SimCSELoss(keras.losses.Loss):
     ```
     """
 
+    loss_function = staticmethod(simcse_loss)
+
     def __init__(
         self,
         temperature=0.05,
@@ -109,18 +111,4 @@ class SimCSELoss(keras.losses.Loss):
         reduction="sum_over_batch_size",
         **kwargs,
     ):
-        if not temperature > 0:
-            raise ValueError(f"temperature must be > 0; got {temperature}.")
-        super().__init__(name=name, reduction=reduction, **kwargs)
-        self.temperature = float(temperature)
-        self.gather_distributed = bool(gather_distributed)
-
-    def call(self, y_true, y_pred):
-        return simcse_loss(y_true, y_pred, self.temperature, self.gather_distributed)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            temperature=self.temperature, gather_distributed=self.gather_distributed
-        )
-        return config
+        super().__init__(temperature, gather_distributed, name, reduction, **kwargs)
