@@ -8,6 +8,8 @@ train step runs once per replica on a slice of the global batch, so:
   back to the replica that produced each row;
 - `replica_seed` shifts the model's seed per replica, so that the replicas
   draw different augmentations instead of the same ones;
+- `uniform_over_global_batch` draws per-example noise for the global batch
+  and hands each replica its own rows (MAE's masks match one device's);
 - `synchronize_batch_norm` makes BatchNorm layers average their statistics
   over the replicas (SimCLR's "global BN").
 
@@ -99,6 +101,31 @@ def replica_seed(generator):
     if context is None:
         return generator
     return _ReplicaSeed(generator, context.replica_id_in_sync_group)
+
+
+def uniform_over_global_batch(shape, seed):
+    """Uniform noise `(n, ...)` for this replica's rows of the global batch.
+
+    Under TF replicas every replica draws the global batch's `(N, ...)`
+    noise from the same (unshifted) seed and keeps its own `n` rows, so
+    per-example random choices (MAE's patch masks) are the ones a single
+    device makes for the whole batch. Elsewhere it is
+    `keras.random.uniform(shape, seed=seed)`.
+
+    Args:
+        shape: tuple; `shape[0]` (this replica's rows) may be a tensor.
+        seed: `keras.random.SeedGenerator` (the model's) or int.
+    """
+    context = _tf_replica_context()
+    if context is None:
+        return keras.random.uniform(shape, seed=seed)
+    import tensorflow as tf
+
+    rows = tf.reshape(tf.cast(shape[0], "int32"), [1])
+    sizes = context.all_gather(rows, axis=0)
+    offset = tf.reduce_sum(sizes[: context.replica_id_in_sync_group])
+    noise = keras.random.uniform((tf.reduce_sum(sizes), *shape[1:]), seed=seed)
+    return noise[offset : offset + rows[0]]
 
 
 def synchronize_batch_norm(layers):

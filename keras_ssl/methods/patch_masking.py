@@ -1,7 +1,8 @@
 """Patches of images and MAE's per-example random patch masking."""
 
-import keras
 from keras import ops
+
+from keras_ssl.backend.cross_replica import uniform_over_global_batch
 
 __all__ = ["patchify", "random_patch_masking", "unpatchify"]
 
@@ -43,7 +44,9 @@ def random_patch_masking(batch_size, num_patches, num_masked, seed):
 
     Each example's patches are ordered by uniform noise drawn from `seed`
     (He et al. 2022, https://arxiv.org/abs/2111.06377, Sec. 3 "Masking");
-    the first `num_patches - num_masked` are kept visible.
+    the first `num_patches - num_masked` are kept visible. Under TF
+    replicas the noise is the global batch's, so each example gets the mask
+    it would get on one device.
 
     Args:
         batch_size: int or scalar tensor. N.
@@ -62,7 +65,7 @@ def random_patch_masking(batch_size, num_patches, num_masked, seed):
             f"num_masked must be in [1, {num_patches - 1}] for {num_patches} "
             f"patches; got {num_masked}."
         )
-    noise = keras.random.uniform((batch_size, num_patches), seed=seed)
+    noise = uniform_over_global_batch((batch_size, num_patches), seed)
     order = ops.argsort(noise, axis=1)
     restore = ops.argsort(order, axis=1)
     num_visible = num_patches - num_masked

@@ -6,12 +6,13 @@ per process), for every method named (or all of them):
 
     KERAS_BACKEND=tensorflow python replica_run.py simclr byol
     XLA_FLAGS=--xla_force_host_platform_device_count=2 KERAS_BACKEND=jax \
-        python replica_run.py simsiam moco nnclr dino
+        python replica_run.py simsiam moco nnclr dino mae
 
 TensorFlow runs the second model under `MirroredStrategy` over 2 logical
 CPUs, JAX under `keras.distribution.DataParallel` over 2 host devices. Both
 models start from the same weights and see the same global batch of 16 with
-deterministic views (identity and mirror), so their losses and updated
+deterministic views (identity and mirror; MAE draws its masks for the
+global batch), so their losses and updated
 weights should agree. Queues and support sets must hold the same keys after
 the step (pushed once per global step). Prints one JSON line of results,
 one entry per method.
@@ -98,6 +99,15 @@ def _method(method, augmentation):
         return keras_ssl.DINO(
             any_size, augmentation=augmentation + (shrink,), hidden_units=(16,),
             bottleneck_units=8, output_units=16, tau_base=0.9, seed=0,
+        )
+    if method == "mae":  # No views: masks drawn for the global batch.
+        vit = keras_ssl.encoders.ViT(
+            input_shape=(12, 12, 1), patch_size=4, hidden_dim=16, num_layers=1,
+            num_heads=2,
+        )
+        return keras_ssl.MAE(
+            vit, mask_ratio=0.5, decoder_dim=8, decoder_layers=1, decoder_heads=2,
+            seed=0,
         )
     return keras_ssl.NNCLR(
         encoder(), support_set_size=32, prediction_hidden_units=(16,),

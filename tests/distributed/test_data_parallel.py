@@ -17,7 +17,7 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-METHODS = ("simclr", "byol", "simsiam", "barlow_twins", "vicreg", "moco", "nnclr", "dino")
+METHODS = ("simclr", "byol", "simsiam", "barlow_twins", "vicreg", "moco", "nnclr", "dino", "mae")
 
 
 @pytest.fixture(scope="module")
