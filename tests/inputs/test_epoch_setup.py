@@ -8,15 +8,18 @@ tf = pytest.importorskip("tensorflow")
 import keras_ssl  # noqa: E402
 from keras_ssl.inputs.epoch_pipeline import EpochOrder  # noqa: E402
 from keras_ssl.inputs.epoch_pipeline import one_pipeline_for_epochs  # noqa: E402
+from method_test_case import identity_view  # noqa: E402
+from method_test_case import mirror_view  # noqa: E402
 from test_case import tiny_conv_net  # noqa: E402
 
 ON_TF = keras.backend.backend() == "tensorflow"
 COUNT, BATCH, STEPS = 20, 8, 3  # batches of 8, 8 and 4
+SIZE = 12  # small images and fixed views: these tests are about the input
 
 
 def coded_images(count=COUNT):
     """uint8 images whose corner pixel is their index."""
-    images = np.full((count, 28, 28, 1), 128, dtype="uint8")
+    images = np.full((count, SIZE, SIZE, 1), 128, dtype="uint8")
     images[:, 0, 0, 0] = np.arange(count)
     return images
 
@@ -24,7 +27,8 @@ def coded_images(count=COUNT):
 def make_model():
     keras.utils.set_random_seed(0)
     model = keras_ssl.SimCLR(
-        tiny_conv_net(), projection_hidden_units=(16,), projection_units=8, seed=0
+        tiny_conv_net((SIZE, SIZE, 1)), projection_hidden_units=(16,),
+        projection_units=8, augmentation=(identity_view, mirror_view), seed=0,
     )
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05))
     return model
@@ -185,7 +189,7 @@ def test_what_the_fix_leaves_to_keras(monkeypatch):
     labels = np.zeros(COUNT)
     assert one_pipeline_for_epochs(images, labels, {}, is_array=True)[0] is images
     unknown = tf.data.Dataset.from_generator(
-        lambda: iter([images]), output_signature=tf.TensorSpec((None, 28, 28, 1), "uint8")
+        lambda: iter([images]), output_signature=tf.TensorSpec((None, SIZE, SIZE, 1), "uint8")
     )
     assert one_pipeline_for_epochs(unknown, None, {}, is_array=False)[0] is unknown
     monkeypatch.setenv("KERAS_SSL_EPOCH_PIPELINE", "0")

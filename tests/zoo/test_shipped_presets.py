@@ -17,6 +17,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 import keras
 
@@ -164,31 +165,37 @@ def test_the_preset_reproduces_its_all_labels_figure(name):
     reproduce_metrics(name, ("all",))
 
 
-@pytest.fixture(scope="module")
-def tensorflow_features(tmp_path_factory):
-    path = str(tmp_path_factory.mktemp("features") / "features.npz")
-    process = subprocess.run(
-        [sys.executable, os.path.join(ROOT, "tests", "zoo", "tensorflow_features.py"), path],
-        capture_output=True, text=True, cwd=ROOT, timeout=900,
-        env=dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [ROOT] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-        )),
-    )
-    assert process.returncode == 0, process.stderr[-2000:]
-    with np.load(path) as arrays:
-        return dict(arrays)
+def tensorflow_features():
+    """`{preset: features of 64 test digits}` computed in a TensorFlow process."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "features.npz")
+        process = subprocess.run(
+            [sys.executable, os.path.join(ROOT, "tests", "zoo", "tensorflow_features.py"), path],
+            capture_output=True, text=True, cwd=ROOT, timeout=900,
+            env=dict(os.environ, PYTHONPATH=os.pathsep.join(
+                [ROOT] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+            )),
+        )
+        assert process.returncode == 0, process.stderr[-2000:]
+        with np.load(path) as arrays:
+            return dict(arrays)
 
 
-@pytest.mark.parametrize("name", [name for name in PRESETS if is_mnist5k_preset(name)])
-def test_the_encoder_gives_tensorflows_features(name, request):
+def test_every_image_encoder_gives_tensorflows_features():
+    # One test, so the TensorFlow subprocess runs once (not once per worker).
     if not tensorflow_checks_the_figures():
-        pytest.skip("this run recomputes the figure itself")
-    expected = request.getfixturevalue("tensorflow_features")[name]
+        pytest.skip("this run recomputes the figures itself")
+    names = [name for name in PRESETS if is_mnist5k_preset(name)]
+    expected = tensorflow_features()
+    assert sorted(expected) == names
     images, _ = keras_ssl.datasets.mnist5k("test")
-    actual = keras_ssl.load_encoder(name).predict(images[: len(expected)], verbose=0)
-    scale = np.abs(expected).max()
-    assert scale > 0
-    np.testing.assert_allclose(actual, expected, rtol=0, atol=FEATURE_TOLERANCE * scale)
+    for name in names:
+        actual = keras_ssl.load_encoder(name).predict(images[: len(expected[name])], verbose=0)
+        scale = np.abs(expected[name]).max()
+        assert scale > 0, name
+        np.testing.assert_allclose(
+            actual, expected[name], rtol=0, atol=FEATURE_TOLERANCE * scale, err_msg=name
+        )
 
 
 @pytest.mark.large
