@@ -1,4 +1,3 @@
-import itertools
 import os
 
 import keras
@@ -7,53 +6,16 @@ import pytest
 
 import keras_ssl
 from keras_ssl.methods.masked_lm import masked_token_loss
+from masked_lm_corpus import HELD_OUT
+from masked_lm_corpus import TRAIN
+from masked_lm_corpus import VOCABULARY_SIZE
+from masked_lm_corpus import frozen_batches
+from masked_lm_corpus import make_model
+from masked_lm_corpus import vocabulary  # noqa: F401 (a fixture)
 from test_case import run_serialization_test
-from test_case import tiny_conv_net
 
 tf = pytest.importorskip("tensorflow")
 pytest.importorskip("keras_nlp")
-
-# A small "real-ish" corpus: who does what, where and when. Each action's
-# words go together, so context predicts a masked word far better than the
-# most frequent word does; held-out sentences are unseen subject/action pairs.
-SUBJECTS = [
-    "the farmer", "the old king", "a young girl", "the miller",
-    "my brother", "the soldier", "her mother", "the priest",
-]
-ACTIONS = [
-    "plants the seeds in spring", "rides a horse to the town",
-    "bakes bread in the morning", "sings a song at night",
-    "reads a book by the fire", "drinks wine with his friends",
-    "sells fish at the market", "prays in the old church",
-]
-_PAIRS = list(itertools.product(SUBJECTS, ACTIONS))
-np.random.default_rng(0).shuffle(_PAIRS)
-TRAIN = [f"{subject} {action} ." for subject, action in _PAIRS[:48]] * 12
-HELD_OUT = [f"{subject} {action} ." for subject, action in _PAIRS[48:]]
-VOCABULARY_SIZE = 80  # This corpus supports about 90 WordPiece tokens.
-
-
-@pytest.fixture(scope="module")
-def vocabulary():
-    model = keras_ssl.MaskedLM.from_texts(TRAIN, vocabulary_size=VOCABULARY_SIZE)
-    return model.tokenizer.get_vocabulary()
-
-
-def make_model(vocabulary, **kwargs):
-    encoder = keras_ssl.encoders.TextTransformer(
-        vocabulary=vocabulary, sequence_length=16, num_layers=1, num_heads=2,
-        hidden_dim=32, intermediate_dim=64, dropout=0.0,
-    )
-    return keras_ssl.MaskedLM(encoder=encoder, seed=0, **kwargs)
-
-
-def frozen_batches(model, texts, batch_size):
-    """Masked batches with their masks drawn once (cached)."""
-    batches = model.prepare_inputs(texts, batch_size=batch_size).cache()
-    for _ in batches:  # Fill the cache.
-        pass
-    return batches
-
 
 @pytest.fixture(scope="module")
 def trained(vocabulary):
@@ -215,69 +177,6 @@ def test_predict_gives_the_encoder_vectors(trained):
     )
     token_ids = model.encoder.tokenize(HELD_OUT)
     np.testing.assert_allclose(model.predict(token_ids, verbose=0), vectors, atol=1e-6)
-
-
-# Each bad call, and words its error message must contain.
-BAD_TEXTS = {
-    "empty_corpus": ([], "corpus is empty"),
-    "empty_string": (["the cat", ""], r"texts\[1\] is empty"),
-    "non_string": (["the cat", 7], r"texts\[1\] is int"),
-    "numbers": (np.zeros((4, 8), "float32"), "numeric array"),
-    "single_string": ("the cat sat", "not a path to a file"),
-}
-
-
-@pytest.mark.parametrize("case", sorted(BAD_TEXTS))
-def test_bad_text_raises_clear_errors(vocabulary, case):
-    texts, message = BAD_TEXTS[case]
-    with pytest.raises(ValueError, match=message):
-        keras_ssl.MaskedLM.from_texts(texts, vocabulary_size=50)
-    model = make_model(vocabulary)
-    model.compile()
-    with pytest.raises(ValueError, match=message):
-        model.fit(texts, verbose=0)
-
-
-def test_other_bad_calls_raise_clear_errors(vocabulary):
-    # vocabulary_size is an upper bound: a small corpus gives fewer, warned.
-    with pytest.warns(UserWarning, match="supports a WordPiece vocabulary of"):
-        model = keras_ssl.MaskedLM.from_texts(TRAIN, vocabulary_size=5000)
-    assert len(model.tokenizer.get_vocabulary()) < 5000
-    with pytest.raises(ValueError, match="TextTransformer"):
-        keras_ssl.MaskedLM(encoder=tiny_conv_net())
-    with pytest.raises(ValueError, match="mask_token_rate \\+ random_token_rate"):
-        make_model(vocabulary, mask_token_rate=0.8, random_token_rate=0.3)
-    with pytest.raises(ValueError, match="mask_selection_rate"):
-        make_model(vocabulary, mask_selection_rate=0.0)
-    model = make_model(vocabulary)
-    model.compile()
-    with pytest.raises(ValueError, match="Do not pass y"):
-        model.fit(TRAIN[:4], np.zeros(4), verbose=0)
-    with pytest.raises(ValueError, match="got integer token ids"):
-        model.fit(model.encoder.tokenize(TRAIN[:4]), verbose=0)
-    with pytest.raises(ValueError, match="compile\\(\\) takes no loss"):
-        model.compile(loss="mse")
-
-
-def test_cli_pretrains_on_a_text_file(tmp_path, capsys):
-    from keras_ssl.cli import main
-
-    corpus = tmp_path / "corpus.txt"
-    corpus.write_text("\n".join(TRAIN[:128]), encoding="utf-8")
-    output = str(tmp_path / "mlm.keras")
-    code = main([
-        "pretrain", "mlm", "--data", str(corpus), "--epochs", "1",
-        "--batch-size", "64", "--vocabulary-size", "80",
-        "--sequence-length", "16", "--output", output,
-    ])
-    assert code == 0
-    assert output in capsys.readouterr().out
-    model = keras.saving.load_model(output)
-    assert isinstance(model, keras_ssl.MaskedLM)
-    assert int(model.optimizer.iterations) == 2
-    assert len(model.tokenizer.get_vocabulary()) <= 80
-    assert main(["pretrain", "mlm", "--data", "mnist5k"]) == 2
-    assert "is not text" in capsys.readouterr().err
 
 
 def test_preset_round_trip_keeps_vocabulary_and_scores(trained, vocabulary, tmp_path):
