@@ -65,6 +65,10 @@ def parse_args():
         help="add a fine-tuning column (keras_ssl.evaluation.fine_tune)",
     )
     parser.add_argument("--fine-tune-epochs", type=int, default=50)
+    parser.add_argument(
+        "--fine-tune-steps", type=int, default=None,
+        help="instead of --fine-tune-epochs: optimizer steps of each fine-tuning run",
+    )
     parser.add_argument("--labels-per-class", default="1,10,100,all")
     parser.add_argument(
         "--draws", type=int, default=5, help="labeled subsets per budget (except all)"
@@ -149,6 +153,19 @@ def supervised_rows(train, test, args):
     return rows
 
 
+def fine_tune_budget(args):
+    """The fine-tuning budget's command-line flag and value."""
+    if args.fine_tune_steps:
+        return ("fine_tune_steps", args.fine_tune_steps)
+    return ("fine_tune_epochs", args.fine_tune_epochs)
+
+
+def fine_tune_text(args):
+    if args.fine_tune_steps:
+        return f"{args.fine_tune_steps} optimizer steps per run"
+    return f"{args.fine_tune_epochs} epochs"
+
+
 def draws_text(args):
     if args.draws == 1:
         return f"one draw, seed {args.seed}"
@@ -225,7 +242,8 @@ def main():
         probe_epochs=args.probe_epochs, seed=args.seed,
     )
     tuned_settings = dict(
-        probe_settings, fine_tune=args.fine_tune, fine_tune_epochs=args.fine_tune_epochs
+        probe_settings, fine_tune=args.fine_tune, fine_tune_epochs=args.fine_tune_epochs,
+        fine_tune_steps=args.fine_tune_steps,
     )
     results, seconds = {}, {}
     print("Probing raw pixels and a random-init ConvNet ...")
@@ -255,7 +273,7 @@ def main():
             ("probe_epochs", args.probe_epochs), ("k", args.k),
             ("supervised_steps", args.supervised_steps), ("seed", args.seed),
             ("presets", args.presets), ("labels_per_class", args.labels_per_class),
-            *((("fine_tune_epochs", args.fine_tune_epochs),) if args.fine_tune else ()),
+            *((fine_tune_budget(args),) if args.fine_tune else ()),
         )
     ) + " --fine-tune" * args.fine_tune
     train_size = len(train[1])
@@ -271,8 +289,8 @@ def main():
         "## Linear probe (supervised row: the ConvNet trained end to end with the labels)",
         markdown(results, "probe_accuracy", args, train_size),
         *((
-            f"## Fine-tuned (`keras_ssl.evaluation.fine_tune`, {args.fine_tune_epochs} "
-            f"epochs; random-init row: the same recipe from random weights)",
+            f"## Fine-tuned (`keras_ssl.evaluation.fine_tune`, {fine_tune_text(args)}; "
+            f"random-init row: the same recipe from random weights)",
             markdown(results, "fine_tune_accuracy", args, train_size),
         ) if args.fine_tune else ()),
         f"## Weighted kNN (k={args.k}, cosine, temperature 0.07)",

@@ -79,6 +79,7 @@ def fine_tune(
     val,
     mode="finetune",
     epochs=None,
+    steps=None,
     batch_size=None,
     learning_rate=None,
     top_k=5,
@@ -116,7 +117,12 @@ def fine_tune(
         val: labeled evaluation images, same forms.
         mode: `"finetune"`, `"two_stage"` or `"probe"` (`ImageClassifier`).
         epochs: int or None. Epochs of `fit` (both stages together for
-            two_stage); None: 100 for `"probe"` (as `linear_probe`), else 50.
+            two_stage); None: 100 for `"probe"` (as `linear_probe`), else 50
+            (unless `steps` is given).
+        steps: int or None. A budget of optimizer steps instead of epochs:
+            `ceil(steps / steps per epoch)` epochs, so label budgets of
+            different sizes get the same number of updates. Pass `epochs`
+            or `steps`, not both.
         batch_size: int or None. None: 256, or `N // 8` for small sets (at
             least 8 steps per epoch, as `linear_probe`).
         learning_rate: float or None. Adam's learning rate; None: the
@@ -144,10 +150,16 @@ def fine_tune(
     result["accuracy"]
     ```
     """
-    if epochs is None:
+    if epochs is not None and steps is not None:
+        raise ValueError(
+            f"Pass epochs or steps, not both; got epochs={epochs!r} and "
+            f"steps={steps!r}."
+        )
+    if epochs is None and steps is None:
         epochs = PROBE_EPOCHS if mode == "probe" else DEFAULT_EPOCHS
-    for name, value in (("epochs", epochs), ("top_k", top_k)):
-        if int(value) != value or value < 1:
+    checked = ("epochs", epochs), ("steps", steps), ("batch_size", batch_size), ("top_k", top_k)
+    for name, value in checked:
+        if value is not None and (int(value) != value or value < 1):
             raise ValueError(f"{name} must be a positive int; got {value!r}.")
     x_train, y_train = labeled_arrays(train)
     x_val, y_val = labeled_arrays(val)
@@ -160,6 +172,9 @@ def fine_tune(
     train_codes, val_codes, classes = encode_labels(y_train, y_val)
     if batch_size is None:
         batch_size = auto_batch_size(len(train_codes))
+    batches = ShuffledBatches(x_train, train_codes, batch_size, seed)
+    if steps is not None:
+        epochs = max(1, -(-int(steps) // len(batches)))
     augmentation = classifier_kwargs.pop("augmentation", "auto")
     if isinstance(augmentation, str):
         # Seeded by `seed`, so a call is reproducible without global seeds.
@@ -186,7 +201,7 @@ def fine_tune(
         ],
     )
     history = classifier.fit(
-        ShuffledBatches(x_train, train_codes, batch_size, seed),
+        batches,
         epochs=epochs,
         shuffle=False,
         verbose=verbose,

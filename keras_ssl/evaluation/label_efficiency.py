@@ -36,6 +36,7 @@ def label_efficiency(
     feature_batch_size=256,
     fine_tune=False,
     fine_tune_epochs=DEFAULT_EPOCHS,
+    fine_tune_steps=None,
     fine_tune_kwargs=None,
 ):
     """Linear-probe, kNN (and fine-tuning) accuracy on `test`, by label budget.
@@ -65,6 +66,9 @@ def label_efficiency(
         feature_batch_size: int. Batch size of the encoder's forward passes.
         fine_tune: bool. Add the fine-tuning column (needs an encoder).
         fine_tune_epochs: int. Epochs of each fine-tuning run.
+        fine_tune_steps: int or None. Instead of `fine_tune_epochs`, a
+            budget of optimizer steps for each fine-tuning run (`fine_tune`'s
+            `steps`): every label budget gets the same number of updates.
         fine_tune_kwargs: dict or None. More `fine_tune` arguments (`mode`,
             `augmentation`, `learning_rate`, ...).
 
@@ -128,7 +132,8 @@ def label_efficiency(
                         encoder,
                         (train_images[index], train_labels[index]),
                         (test_images, test_labels),
-                        epochs=fine_tune_epochs,
+                        epochs=None if fine_tune_steps else fine_tune_epochs,
+                        steps=fine_tune_steps,
                         seed=seed,
                         **(fine_tune_kwargs or {}),
                     )["accuracy"]

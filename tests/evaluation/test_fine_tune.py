@@ -45,6 +45,23 @@ def test_two_stage_and_probe_modes():
     assert fine_tune(tiny_conv_net(), TRAIN, TEST, mode="probe", epochs=1)["epochs"] == 1
 
 
+def test_a_step_budget_sets_the_epochs():
+    # 20 images in batches of 2 (at least 8 steps per epoch): 10 steps an epoch.
+    assert fine_tune(tiny_conv_net(), TRAIN, TEST, steps=25)["epochs"] == 3
+    assert fine_tune(tiny_conv_net(), TRAIN, TEST, steps=4, batch_size=10)["epochs"] == 2
+    rows = label_efficiency(
+        tiny_conv_net(), TRAIN, TEST, labels_per_class=(1,), draws=1, k=3,
+        probe_epochs=1, fine_tune=True, fine_tune_steps=3,
+    )
+    assert 0.0 <= rows[0]["fine_tune_accuracy"] <= 1.0
+    with pytest.raises(ValueError, match="epochs or steps, not both"):
+        fine_tune(tiny_conv_net(), TRAIN, TEST, epochs=1, steps=10)
+    with pytest.raises(ValueError, match="steps must be a positive int"):
+        fine_tune(tiny_conv_net(), TRAIN, TEST, steps=0)
+    with pytest.raises(ValueError, match="batch_size must be a positive int"):
+        fine_tune(tiny_conv_net(), TRAIN, TEST, batch_size=0)
+
+
 def test_label_efficiency_gains_a_fine_tune_column():
     rows = label_efficiency(
         tiny_conv_net(), TRAIN, TEST, labels_per_class=(1,), draws=2, k=3,
