@@ -15,6 +15,10 @@ import keras
 import numpy as np
 import pytest
 
+# One xdist worker runs this module (`--dist loadgroup`), so the replica subprocess
+# of the module-scoped fixture runs once per test run, not once per worker.
+pytestmark = pytest.mark.xdist_group("data_parallel")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 METHODS = ("simclr", "byol", "simsiam", "barlow_twins", "vicreg", "moco", "nnclr", "dino", "mae")
@@ -40,8 +44,10 @@ def test_two_replicas_match_one_device(results, method):
     assert result["replicas"] == 2
     if keras.backend.backend() == "jax":
         assert result["variable_devices"] == 2
+    # atol: a loss near zero (SimSiam's is about -0.12) differs in its 6th
+    # digit with the order of the replicas' reductions (1.5e-6 seen on TF).
     np.testing.assert_allclose(
-        result["replicated"]["loss"], result["single"]["loss"], rtol=1e-5
+        result["replicated"]["loss"], result["single"]["loss"], rtol=1e-5, atol=1e-5
     )
     assert result["max_weight_change"] > 1e-2  # the step did train
     assert result["max_weight_difference"] < 1e-4
