@@ -15,10 +15,6 @@ import keras
 import numpy as np
 import pytest
 
-# One xdist worker runs this module (`--dist loadgroup`), so the replica subprocess
-# of the module-scoped fixture runs once per test run, not once per worker.
-pytestmark = pytest.mark.xdist_group("data_parallel")
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 METHODS = ("simclr", "byol", "simsiam", "barlow_twins", "vicreg", "moco", "nnclr", "dino", "mae")

@@ -21,10 +21,6 @@ from test_case import mnist5k_subset
 from method_test_case import CollapsingSiamese
 from test_case import tiny_conv_net
 
-# One xdist worker runs this module (`--dist loadgroup`), so the collapsing run
-# of the module-scoped fixture runs once per test run, not once per worker.
-pytestmark = pytest.mark.xdist_group("collapse")
-
 HEADS = dict(projection_hidden_units=(16, 16), projection_units=16)
 CONFIGURATIONS = {
     "barlow_twins": (keras_ssl.BarlowTwins, HEADS),
