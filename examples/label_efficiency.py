@@ -155,15 +155,14 @@ def supervised_rows(train, test, args):
 
 def fine_tune_budget(args):
     """The fine-tuning budget's command-line flag and value."""
-    if args.fine_tune_steps:
+    if args.fine_tune_steps is not None:
         return ("fine_tune_steps", args.fine_tune_steps)
     return ("fine_tune_epochs", args.fine_tune_epochs)
 
 
 def fine_tune_text(args):
-    if args.fine_tune_steps:
-        return f"{args.fine_tune_steps} optimizer steps per run"
-    return f"{args.fine_tune_epochs} epochs"
+    flag, value = fine_tune_budget(args)
+    return f"{value} optimizer steps per run" if flag == "fine_tune_steps" else f"{value} epochs"
 
 
 def draws_text(args):

@@ -132,7 +132,7 @@ def label_efficiency(
                         encoder,
                         (train_images[index], train_labels[index]),
                         (test_images, test_labels),
-                        epochs=None if fine_tune_steps else fine_tune_epochs,
+                        epochs=fine_tune_epochs if fine_tune_steps is None else None,
                         steps=fine_tune_steps,
                         seed=seed,
                         **(fine_tune_kwargs or {}),

@@ -57,6 +57,9 @@ def test_a_step_budget_sets_the_epochs():
         fine_tune(tiny_conv_net(), TRAIN, TEST, epochs=1, steps=10)
     with pytest.raises(ValueError, match="steps must be a positive int"):
         fine_tune(tiny_conv_net(), TRAIN, TEST, steps=0)
+    with pytest.raises(ValueError, match="steps must be a positive int"):
+        label_efficiency(tiny_conv_net(), TRAIN, TEST, labels_per_class=(1,), draws=1,
+                         probe_epochs=1, fine_tune=True, fine_tune_steps=0)
     with pytest.raises(ValueError, match="batch_size must be a positive int"):
         fine_tune(tiny_conv_net(), TRAIN, TEST, batch_size=0)
 
