@@ -19,6 +19,10 @@ Keras then keeps a single iterator for the whole run.
 - `tf.data` datasets of known size (any backend): `dataset.repeat()`; each
   epoch is one pass, in the order the dataset gives it.
 
+Both run with tf.data's autotuning off (unless the dataset's own options
+set it; see `without_autotune`): deleting an autotuned pipeline's iterator
+at the end of `fit` waited 13-14 s for the autotuning thread.
+
 Everything else (generators, `PyDataset`s, datasets of unknown size, an
 explicit `steps_per_epoch`, `y`/`sample_weight`/`class_weight`/
 `validation_split`, arrays on JAX or torch, `tf.distribute` strategies)
@@ -35,6 +39,8 @@ from keras_ssl.data.tf_datasets import is_tf_dataset
 
 # Keras's batch size for arrays when fit() is given none.
 _KERAS_BATCH_SIZE = 32
+# Batches made ahead of the step; gathering one is cheap next to a step.
+_PREFETCH_BATCHES = 2
 # Keeps the order's seeds apart from the views' (which use (s, step)).
 _ORDER_STREAM = 0x5EED
 
@@ -86,7 +92,9 @@ def one_pipeline_for_epochs(x, y, kwargs, is_array):
         kwargs.pop("batch_size", None)
         kwargs["shuffle"] = False
         kwargs["steps_per_epoch"] = batches
-        return x.repeat(), kwargs
+        import tensorflow as tf  # A tf.data dataset: it is installed.
+
+        return without_autotune(tf, x.repeat()), kwargs
     if not is_array or not arrays_fit_through_tf_data():
         return x, kwargs
     import tensorflow as tf  # The TensorFlow backend: it is installed.
@@ -101,6 +109,36 @@ def one_pipeline_for_epochs(x, y, kwargs, is_array):
     kwargs["steps_per_epoch"] = -(-count // batch_size)
     kwargs["callbacks"] = list(kwargs.get("callbacks") or []) + [order]
     return order.pipeline(tf, arrays, count, batch_size), kwargs
+
+
+def without_autotune(tf, dataset):
+    """`dataset` with tf.data's autotuning off, unless its options set it.
+
+    Deleting the iterator of an autotuned pipeline waits for tf.data's
+    autotuning thread: 13-14 s at the end of most `fit` calls in
+    `benchmarks/whole_fit.py`'s runs on 2 cores (TensorFlow 2.21), none with
+    autotuning off. `num_parallel_calls=tf.data.AUTOTUNE` and
+    `prefetch(tf.data.AUTOTUNE)` still work without it, at fixed settings.
+
+    Args:
+        tf: the `tensorflow` module.
+        dataset: a `tf.data.Dataset`.
+
+    Returns:
+        The dataset, with `options().autotune.enabled` False where it was
+        unset (a dataset whose options set it is returned as is).
+
+    Example:
+    ```python
+    dataset = without_autotune(tf, dataset)
+    dataset.options().autotune.enabled   # False
+    ```
+    """
+    if dataset.options().autotune.enabled is not None:
+        return dataset
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return dataset.with_options(options)
 
 
 def _applies(x, y, kwargs):
@@ -167,11 +205,11 @@ class EpochOrder(keras.callbacks.Callback):
         index_batches = tf.data.Dataset.counter().flat_map(epoch_batches)
         whole = tf.data.Dataset.from_tensors(arrays).repeat()
         batches = tf.data.Dataset.zip((index_batches, whole))
-        batches = batches.map(gather, num_parallel_calls=tf.data.AUTOTUNE)
+        batches = batches.map(gather)
         batches = batches.apply(
             tf.data.experimental.assert_cardinality(tf.data.INFINITE_CARDINALITY)
         )
-        return batches.prefetch(tf.data.AUTOTUNE)
+        return without_autotune(tf, batches.prefetch(_PREFETCH_BATCHES))
 
     def on_train_begin(self, logs=None):
         generator = getattr(self.model, "seed_generator", None)

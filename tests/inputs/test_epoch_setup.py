@@ -135,6 +135,28 @@ def test_every_epoch_reads_every_image_once_reshuffled():
     assert all(tuple(np.concatenate(b)) == tuple(range(COUNT)) for b in epoch_orders(x, 2))
 
 
+def test_the_pipelines_run_without_tf_data_autotuning_unless_the_user_set_it():
+    # Deleting an autotuned pipeline's iterator waited 13-14 s for the
+    # autotuning thread at the end of most fit calls (benchmarks/whole_fit.py).
+    tf = pytest.importorskip("tensorflow")
+    dataset = tf.data.Dataset.from_tensor_slices(coded_images()).batch(BATCH)
+    dataset = dataset.prefetch(tf.data.AUTOTUNE)
+    assert dataset.options().autotune.enabled is None
+    repeated, kwargs = one_pipeline_for_epochs(dataset, None, {}, is_array=False)
+    assert kwargs["steps_per_epoch"] == STEPS
+    assert repeated.options().autotune.enabled is False
+    options = tf.data.Options()
+    options.autotune.enabled = True
+    chosen = dataset.with_options(options)
+    kept, _ = one_pipeline_for_epochs(chosen, None, {}, is_array=False)
+    assert kept.options().autotune.enabled is True
+    if ON_TF:
+        arrays, _ = one_pipeline_for_epochs(
+            coded_images(), None, {"batch_size": BATCH}, is_array=True
+        )
+        assert arrays.options().autotune.enabled is False
+
+
 @pytest.mark.skipif(not ON_TF, reason="arrays become tf.data on TensorFlow only")
 def test_epoch_order_depends_only_on_seed_and_epoch():
     straight = EpochOrder(shuffle=True)
