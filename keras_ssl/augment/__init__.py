@@ -5,6 +5,7 @@ from keras_ssl.augment.identity_view import IdentityView
 from keras_ssl.augment.multi_crop import multi_crop_sizes
 from keras_ssl.augment.multi_crop import multi_crop_views
 from keras_ssl.augment.random_resized_crop import RandomResizedCrop
+from keras_ssl.augment.rotated_views import RotatedViews
 from keras_ssl.augment.rotations import rotate_90
 from keras_ssl.augment.rotations import rotation_batch
 from keras_ssl.augment.view_augmentation import ViewAugmentation
@@ -19,6 +20,7 @@ from keras_ssl.augment.view_recipes import view_recipe
 __all__ = [
     "IdentityView",
     "RandomResizedCrop",
+    "RotatedViews",
     "ViewAugmentation",
     "byol_views",
     "default_views",

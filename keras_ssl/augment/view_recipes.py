@@ -19,6 +19,7 @@ augmentation = keras_ssl.augment.view_recipe("mild", (32, 32, 3))
 
 from keras_ssl.augment.checks import check_strength
 from keras_ssl.augment.identity_view import IdentityView
+from keras_ssl.augment.rotated_views import RotatedViews
 from keras_ssl.augment.view_augmentation import ViewAugmentation
 
 # --- Recipes -----------------------------------------------------------------
@@ -87,22 +88,26 @@ def byol_views(seed=None):
     )
 
 
-def digit_views(seed=None):
+def digit_views(seed=None, rotation=0.0):
     """Views for small grayscale digits (MNIST-like, 28x28x1).
 
     No flip (a mirrored digit is another symbol, or none), a milder crop
     (area 0.4-1: a crop of 8% of a 28-pixel digit keeps too little of it),
     brightness and contrast jitter 0.4 with probability 0.8, and a light
     3x3 blur (sigma 0.1-1.0) with probability 0.5. Colour steps do not apply
-    to one channel.
+    to one channel. `rotation=15` first turns each digit by a random angle
+    of up to 15 degrees either way (`RotatedViews`).
 
     Args:
         seed: int or None. The layer's own seed (the models pass theirs).
+        rotation: float. The largest random rotation in degrees, or 0 for
+            none (the default).
 
     Returns:
-        A `ViewAugmentation`.
+        A `ViewAugmentation`, or a `RotatedViews` around one when
+        `rotation` > 0.
     """
-    return ViewAugmentation(
+    views = ViewAugmentation(
         crop_scale=(0.4, 1.0),
         horizontal_flip=False,
         jitter_probability=0.8,
@@ -117,6 +122,9 @@ def digit_views(seed=None):
         seed=seed,
         name="digit_views",
     )
+    if rotation == 0:
+        return views
+    return RotatedViews(views, degrees=rotation, seed=seed, name="rotated_digit_views")
 
 
 # --- The registry ------------------------------------------------------------
