@@ -7,6 +7,7 @@ from keras_ssl.encoders.encoder_checks import any_image_size
 from keras_ssl.encoders.pixel_rescaling import rescale_pixels
 from keras_ssl.encoders.pixel_rescaling import upgrade_legacy_config
 from keras_ssl.layers import BatchNormalization
+from keras_ssl.layers import Conv2D
 from keras_ssl.loading import encoder_from_preset
 from keras_ssl.serialization import keras_ssl_serializable
 
@@ -73,7 +74,7 @@ class ConvNet(keras.Model):
                 x = layers.MaxPooling2D(2, name=f"stage{stage}_pool")(x)
             for index, width in enumerate(filters):
                 prefix = f"stage{stage}_conv{index}"
-                x = layers.Conv2D(
+                x = Conv2D(
                     width, 3, padding="same", use_bias=False, name=prefix
                 )(x)
                 x = BatchNormalization(

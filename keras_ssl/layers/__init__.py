@@ -2,6 +2,7 @@
 
 from keras_ssl.layers.batch_normalization import BatchNormalization
 from keras_ssl.layers.class_token import ClassToken
+from keras_ssl.layers.conv2d import Conv2D
 from keras_ssl.layers.class_token import TokenPooling
 from keras_ssl.layers.patch_embedding import PatchEmbedding
 from keras_ssl.layers.position_embedding import PatchPositionEmbedding
@@ -10,6 +11,7 @@ from keras_ssl.layers.transformer_block import TransformerBlock
 __all__ = [
     "BatchNormalization",
     "ClassToken",
+    "Conv2D",
     "PatchEmbedding",
     "PatchPositionEmbedding",
     "TokenPooling",
