@@ -206,6 +206,23 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
+def print_run_header(script):
+    """Date, machine, versions and the command line of a benchmark run."""
+    print(f"Date: {time.strftime('%Y-%m-%d %H:%M')}")
+    print(f"Machine: {os.cpu_count()} CPUs (nproc), {cpu_model()}")
+    print("Versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()))
+    print(f"Command: python benchmarks/{script} {' '.join(sys.argv[1:])}")
+
+
+def finish(table, results, json_path):
+    """Print the table, write the results as JSON if asked; the exit code."""
+    print(table)
+    if json_path:
+        with open(json_path, "w") as file:
+            json.dump(results, file, indent=1)
+    return 0 if results else 1
+
+
 def markdown(results):
     lines = [
         "| configuration | backend | mode | jit_compile | images/s (median) "
@@ -260,10 +277,7 @@ def main():
                     found += run_worker(backend, row, args.quick, explicit, variant)[0]
                 results.extend(found)
                 worker_seconds[f"{backend}/{row}"] = time.time() - begin
-    print(f"Date: {time.strftime('%Y-%m-%d %H:%M')}")
-    print(f"Machine: {os.cpu_count()} CPUs (nproc), {cpu_model()}")
-    print("Versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()))
-    print(f"Command: python benchmarks/throughput.py {' '.join(sys.argv[1:])}")
+    print_run_header("throughput.py")
     print(f"Wall time: {time.time() - started:.0f} s ("
           + ", ".join(f"{k} {v:.0f} s" for k, v in worker_seconds.items()) + ")\n")
     references = [r for r in results if r["mode"] == "reference"]
@@ -277,11 +291,7 @@ def main():
         print()
     elif not args.quick:
         print("No torch here: no reference measured, so no ratios.\n")
-    print(markdown(results))
-    if args.json:
-        with open(args.json, "w") as file:
-            json.dump(results, file, indent=1)
-    return 0 if results else 1
+    return finish(markdown(results), results, args.json)
 
 
 if __name__ == "__main__":

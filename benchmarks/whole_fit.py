@@ -42,8 +42,8 @@ import time
 import numpy as np
 
 from throughput import available_backends
-from throughput import cpu_model
-from throughput import versions
+from throughput import finish
+from throughput import print_run_header
 from throughput_rows import all_rows
 from whole_fit_runs import KerasFitRun
 from whole_fit_runs import ReferenceFitRun
@@ -169,19 +169,12 @@ def main():
         for backend in available_backends(args.backends.split(",")):
             reference = torch_here and row in REFERENCE_ROWS and not args.quick
             results += run_worker(backend, row, args, reference)
-    print(f"Date: {time.strftime('%Y-%m-%d %H:%M')}")
-    print(f"Machine: {os.cpu_count()} CPUs (nproc), {cpu_model()}")
-    print("Versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()))
-    print(f"Command: python benchmarks/whole_fit.py {' '.join(sys.argv[1:])}")
+    print_run_header("whole_fit.py")
     print(f"Wall time: {time.time() - started:.0f} s; medians over {args.rounds} "
           f"round(s) of {args.epochs}-epoch fit calls, batch size as in each row\n")
     if not torch_here and not args.quick:
         print("No torch here: no reference measured, so no ratios.\n")
-    print(markdown(results))
-    if args.json:
-        with open(args.json, "w") as file:
-            json.dump(results, file, indent=1)
-    return 0 if results else 1
+    return finish(markdown(results), results, args.json)
 
 
 if __name__ == "__main__":

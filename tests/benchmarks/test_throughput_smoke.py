@@ -1,29 +1,14 @@
 """The throughput benchmark runs (a smoke run; no speed is asserted)."""
 
 import json
-import os
-import subprocess
-import sys
 
 import keras
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from quick_benchmark import run_quick
 
 
 def test_quick_benchmark_measures_every_mode_of_a_row(tmp_path):
     results_path = str(tmp_path / "results.json")
-    process = subprocess.run(
-        [
-            sys.executable, os.path.join(ROOT, "benchmarks", "throughput.py"),
-            "--quick", "--rows", "simclr_convnet",
-            "--backends", keras.backend.backend(), "--json", results_path,
-        ],
-        capture_output=True, text=True, cwd=ROOT, timeout=600,
-        # The checkout's keras_ssl, installed or not.
-        env=dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [ROOT] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-        )),
-    )
+    process = run_quick("throughput.py", "simclr_convnet", results_path)
     assert process.returncode == 0, process.stderr[-2000:]
     with open(results_path) as file:
         results = json.load(file)

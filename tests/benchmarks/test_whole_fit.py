@@ -3,12 +3,12 @@
 
 import json
 import os
-import subprocess
 import sys
 
 import keras
 import numpy as np
 import pytest
+from quick_benchmark import run_quick
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
@@ -56,17 +56,7 @@ def test_a_run_paying_its_set_up_once_is_within_the_target():
 
 def test_quick_whole_fit_benchmark_runs(tmp_path):
     results_path = str(tmp_path / "results.json")
-    process = subprocess.run(
-        [
-            sys.executable, os.path.join(ROOT, "benchmarks", "whole_fit.py"),
-            "--quick", "--rows", "simclr_convnet",
-            "--backends", keras.backend.backend(), "--json", results_path,
-        ],
-        capture_output=True, text=True, cwd=ROOT, timeout=600,
-        env=dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [ROOT] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
-        )),
-    )
+    process = run_quick("whole_fit.py", "simclr_convnet", results_path)
     assert process.returncode == 0, process.stderr[-2000:]
     with open(results_path) as file:
         results = json.load(file)
