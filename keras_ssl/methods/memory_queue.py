@@ -86,7 +86,7 @@ class MemoryQueue(keras.layers.Layer):
         """Write `rows` `(n, dim)` at the pointer, wrapping around; advance
         the pointer by `n`. If `n > size`, only the newest `size` rows stay
         (what a FIFO of `size` would hold)."""
-        rows = ops.cast(ops.stop_gradient(rows), "float32")
+        rows = ops.cast(ops.stop_gradient(ops.convert_to_tensor(rows)), "float32")
         count = rows.shape[0]
         if count is not None:  # Known when traced (always on JAX).
             kept = min(count, self.size)
