@@ -13,10 +13,11 @@ forward pass and the input gradient stay XLA's convolutions. TensorFlow
 and PyTorch keep their own convolutions (oneDNN's filter gradient is fast).
 """
 
+import functools
+
 import keras
 
 _NUMBERS = ("NHWC", "HWIO", "NHWC")
-_CONV = []  # the jax.custom_vjp function, built on first use
 
 
 def conv3x3_same(inputs, kernel):
@@ -41,13 +42,13 @@ def conv3x3_same(inputs, kernel):
     """
     if keras.backend.backend() != "jax":
         return None
-    if not _CONV:
-        _CONV.append(_build_jax_conv())
     convert = keras.ops.convert_to_tensor
-    return _CONV[0](convert(inputs), convert(kernel))
+    return _jax_conv()(convert(inputs), convert(kernel))
 
 
-def _build_jax_conv():
+@functools.cache
+def _jax_conv():
+    """The jax.custom_vjp convolution, built once, on first use."""
     import jax
     from jax import lax
     from jax import numpy as jnp
