@@ -61,11 +61,19 @@ def random_encoder(like):
     )
 
 
-def fine_tuned_accuracy(preset, x_train, y_train, x_test, y_test, args):
+def load_text_encoder(spec):
+    """A preset's encoder, or the encoder of a saved `.keras` text model
+    (e.g. one written by `zoo/recipes/study_mlm.py --output`)."""
+    if spec.endswith(".keras"):
+        return keras.saving.load_model(spec).encoder
+    return keras_ssl.load_encoder(spec)
+
+
+def fine_tuned_accuracy(spec, x_train, y_train, x_test, y_test, args):
     keras.utils.set_random_seed(0)
-    classifier = keras_ssl.TextClassifier.from_preset(
-        preset, num_classes=int(np.max(y_train)) + 1, mode="finetune",
-        dropout=0.1,
+    classifier = keras_ssl.TextClassifier(
+        load_text_encoder(spec), num_classes=int(np.max(y_train)) + 1,
+        mode="finetune", dropout=0.1,
     )
     classifier.compile(optimizer=keras.optimizers.Adam(args.finetune_learning_rate))
     classifier.fit(
@@ -81,13 +89,17 @@ def main():
     parser.add_argument("--draws", type=int, default=5)
     parser.add_argument("--finetune-epochs", type=int, default=3)
     parser.add_argument("--finetune-learning-rate", type=float, default=3e-4)
-    parser.add_argument("--mlm", default="mlm_transformer_fortunes")
-    parser.add_argument("--simcse", default="simcse_transformer_fortunes")
+    parser.add_argument("--mlm", default="mlm_transformer_fortunes",
+                        help="preset name or directory, or a saved .keras model")
+    parser.add_argument("--simcse", default="simcse_transformer_fortunes",
+                        help="preset name or directory, or a saved .keras model")
+    parser.add_argument("--fine-tune-from", default=None,
+                        help="what the TextClassifier starts from (default: --simcse)")
     args = parser.parse_args()
     start = time.perf_counter()
     (x_train, y_train), (x_test, y_test), names = keras_ssl.datasets.fortunes_topics()
     data = (x_train, y_train, x_test, y_test)
-    mlm = keras_ssl.load_encoder(args.mlm)
+    mlm = load_text_encoder(args.mlm)
     rows = [
         ("TF-IDF (`TfidfVectorizer(min_df=2)` on all fortunes)",
          tfidf_metrics(*data, args.draws)),
@@ -95,18 +107,19 @@ def main():
          encoder_metrics(random_encoder(mlm), *data, args.draws)),
         (f"`{args.mlm}` preset", encoder_metrics(mlm, *data, args.draws)),
         (f"`{args.simcse}` preset",
-         encoder_metrics(keras_ssl.load_encoder(args.simcse), *data, args.draws)),
+         encoder_metrics(load_text_encoder(args.simcse), *data, args.draws)),
     ]
     few = per_class_subset(y_train, FEW_LABELS, seed=0)
+    start_from = args.fine_tune_from or args.simcse
     rows.append((
-        f"fine-tuned `TextClassifier` from `{args.simcse}` "
+        f"fine-tuned `TextClassifier` from `{start_from}` "
         f"({args.finetune_epochs} epochs, Adam {args.finetune_learning_rate:g})",
         {
             FEW: fine_tuned_accuracy(
-                args.simcse, [x_train[i] for i in few], y_train[few], x_test,
+                start_from, [x_train[i] for i in few], y_train[few], x_test,
                 y_test, args,
             ),
-            "probe_accuracy_all": fine_tuned_accuracy(args.simcse, *data, args),
+            "probe_accuracy_all": fine_tuned_accuracy(start_from, *data, args),
         },
     ))
     print(
