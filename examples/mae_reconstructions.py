@@ -2,7 +2,7 @@
 
 MAE (He et al. 2022, https://arxiv.org/abs/2111.06377) hides most patches of
 each image from the encoder and asks a decoder to paint them back. This
-script loads the `mae_vit_mnist5k` preset (or a `.keras` MAE model, e.g.
+script loads the `mae_vit_mnist5k_v2` preset (or a `.keras` MAE model, e.g.
 from `keras-ssl pretrain mae`), masks test digits of mnist5k with the
 model's own mask ratio, and writes a grid with one column per digit and
 three rows: the original, what the encoder sees (masked patches grey), and
@@ -54,7 +54,7 @@ def save_grid(rows, path, titles=("original", "masked", "reconstruction")):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default="mae_vit_mnist5k",
+    parser.add_argument("--model", default="mae_vit_mnist5k_v2",
                         help="an MAE preset name or directory, or a .keras file")
     parser.add_argument("--count", type=int, default=12, help="digits to show")
     parser.add_argument("--seed", type=int, default=0, help="seeds the masks")

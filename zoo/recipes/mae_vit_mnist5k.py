@@ -63,8 +63,9 @@ def measure(encoder, prefix=""):
     return {f"{prefix}{key}": value for key, value in metrics.items()}
 
 
-if __name__ == "__main__":
-    args = recipe_tools.parse_args("mae_vit_mnist5k", epochs=16, batch_size=128)
+def main(name, epochs, note=""):
+    """Train, measure both encoders and write the preset `name`."""
+    args = recipe_tools.parse_args(name, epochs=epochs, batch_size=128)
     start = time.perf_counter()
     keras.utils.set_random_seed(args.seed)
     images, _ = keras_ssl.datasets.mnist5k("train")
@@ -87,7 +88,7 @@ if __name__ == "__main__":
         description=(
             f"MAE on a small keras_ssl ViT ({build_encoder().count_params():,} "
             f"weights; 4x4 patches, 64 wide, 4 blocks, mean pooling), "
-            f"pretrained on mnist5k's 4,000 training digits without labels. "
+            f"pretrained on mnist5k's 4,000 training digits without labels{note}. "
             f"random_init_* rows: the same ViT untrained, same protocol. "
             f"Whole recipe (training, both encoders' measurements): "
             f"{time.perf_counter() - start:.0f} s."
@@ -103,3 +104,7 @@ if __name__ == "__main__":
         mask_ratio=model.mask_ratio,
         normalize_targets=model.normalize_targets,
     )
+
+
+if __name__ == "__main__":
+    main("mae_vit_mnist5k", epochs=16)
