@@ -8,15 +8,21 @@ from keras_ssl.cli import main
 from test_case import random_images
 
 
-def test_pretrain_saves_a_model_that_reloads(tmp_path, capsys):
+def pretrain_and_reload(tmp_path, capsys, method, images, batch_size):
+    """`keras-ssl pretrain METHOD` for an epoch on `images` random digits;
+    the saved model, reloaded."""
     data = str(tmp_path / "images.npy")
-    np.save(data, random_images(40, dtype="uint8")[..., 0])
-    output = str(tmp_path / "rot.keras")
-    code = main(["pretrain", "rotation", "--data", data, "--epochs", "1",
-                 "--batch-size", "20", "--output", output])
+    np.save(data, random_images(images, dtype="uint8")[..., 0])
+    output = str(tmp_path / f"{method}.keras")
+    code = main(["pretrain", method, "--data", data, "--epochs", "1",
+                 "--batch-size", str(batch_size), "--output", output])
     assert code == 0
     assert os.path.abspath(output) in capsys.readouterr().out
-    model = keras.saving.load_model(output)
+    return keras.saving.load_model(output)
+
+
+def test_pretrain_saves_a_model_that_reloads(tmp_path, capsys):
+    model = pretrain_and_reload(tmp_path, capsys, "rotation", images=40, batch_size=20)
     assert isinstance(model, keras_ssl.RotationPrediction)
     assert int(model.optimizer.iterations) == 2
 
@@ -29,14 +35,7 @@ def test_bad_data_argument_exits_with_a_message(tmp_path, capsys):
 
 
 def test_pretrain_mae_builds_a_vit_and_saves_a_model_that_reloads(tmp_path, capsys):
-    data = str(tmp_path / "images.npy")
-    np.save(data, random_images(16, dtype="uint8")[..., 0])
-    output = str(tmp_path / "mae.keras")
-    code = main(["pretrain", "mae", "--data", data, "--epochs", "1",
-                 "--batch-size", "8", "--output", output])
-    assert code == 0
-    assert os.path.abspath(output) in capsys.readouterr().out
-    model = keras.saving.load_model(output)
+    model = pretrain_and_reload(tmp_path, capsys, "mae", images=16, batch_size=8)
     assert isinstance(model, keras_ssl.MAE)
     assert isinstance(model.encoder, keras_ssl.encoders.ViT)
     assert int(model.optimizer.iterations) == 2
