@@ -30,9 +30,9 @@ FIRST_WORDPIECE = 4  # ids 0-3: [PAD], [CLS], [SEP], [MASK] / [UNK]
 def load(name, width):
     if name == "random":
         keras.utils.set_random_seed(0)
-        vocabulary = keras_ssl.load_encoder("mlm_transformer_fortunes").tokenizer
+        tokenizer = keras_ssl.load_encoder("mlm_transformer_fortunes").tokenizer
         return keras_ssl.encoders.TextTransformer(
-            vocabulary=vocabulary.get_vocabulary(), hidden_dim=width,
+            vocabulary=tokenizer.get_vocabulary(), hidden_dim=width,
             intermediate_dim=2 * width, num_heads=2,
         )
     if name.endswith(".keras"):
