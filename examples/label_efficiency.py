@@ -1,18 +1,19 @@
 """Label efficiency: probe accuracy with 1, 10, 100 labels per class and all.
 
-Every zoo preset of a ConvNet pretrained on mnist5k (`keras_ssl.
-list_presets()`, made from the 4,000 unlabeled training digits by
-`zoo/recipes/`) is a row; with `--pretrain` each of their methods is
-pretrained here for `--epochs` instead. Each encoder is then frozen and
-probed on the 1,000 test digits with a linear probe and weighted kNN trained
-on labeled subsets of the training digits (`keras_ssl.evaluation.
-label_efficiency`: `per_class_subset` with seeds 0, 1, ... averaged over
-draws; "all" is the whole set); `--fine-tune` adds a column where a copy of
-each encoder is fine-tuned on the same subsets (`keras_ssl.evaluation.
-fine_tune`). Baselines: raw pixels, a random-init ConvNet, and the same
-ConvNet trained from scratch with labels on the same labeled subset (its own
-softmax head's test accuracy; with `--fine-tune`, also the random-init
-ConvNet put through the same fine-tuning recipe).
+Every zoo preset pretrained on mnist5k (`keras_ssl.list_presets()`, made
+from the 4,000 unlabeled training digits by `zoo/recipes/`: the ConvNet
+presets and the MAE presets' ViT) is a row; with `--pretrain` each of their
+methods is pretrained here for `--epochs` instead. Each encoder is then
+frozen and probed on the 1,000 test digits with a linear probe and weighted
+kNN trained on labeled subsets of the training digits (`keras_ssl.
+evaluation.label_efficiency`: `per_class_subset` with seeds 0, 1, ...
+averaged over draws; "all" is the whole set); `--fine-tune` adds a column
+where a copy of each encoder is fine-tuned on the same subsets
+(`keras_ssl.evaluation.fine_tune`). Baselines: raw pixels, a random-init
+encoder of each architecture in the table (put through the same
+fine-tuning recipe with `--fine-tune`), and the ConvNet trained from scratch
+with labels on the same labeled subset (its own softmax head's test
+accuracy).
 
 Writes a markdown table (`--output-dir`/label_efficiency.md) and a plot
 (label_efficiency.png).
@@ -31,20 +32,24 @@ import time
 import keras
 import numpy as np
 
+from label_efficiency_report import draws_text, markdown, plot
+
 import keras_ssl
 from keras_ssl.evaluation import label_efficiency
 
-# Rows drawn dashed in the plot.
-BASELINES = ("raw pixels", "random-init ConvNet", "supervised from scratch")
-
+# The image encoders of the zoo's mnist5k presets.
+ARCHITECTURES = ("ConvNet", "ViT")
+# With --pretrain, MAE pretrains a ViT (the size of its zoo preset); every
+# other method the default ConvNet.
+PRETRAIN_ARCHITECTURE = {"MAE": "ViT"}
 
 
 def zoo_presets():
-    """`{preset name: method class name}` of every ConvNet preset on mnist5k."""
+    """`{preset name: (method class name, encoder)}` of the mnist5k image presets."""
     return {
-        preset["name"]: preset["method"]
+        preset["name"]: (preset["method"], preset["encoder"])
         for preset in keras_ssl.list_presets()
-        if preset["encoder"] == "ConvNet" and preset["data"].startswith("mnist5k")
+        if preset["encoder"] in ARCHITECTURES and preset["data"].startswith("mnist5k")
     }
 
 
@@ -58,7 +63,7 @@ def parse_args():
     parser.add_argument("--batch-size", type=int, default=256, help="pretraining batch size")
     parser.add_argument(
         "--presets", default=",".join(zoo_presets()),
-        help="comma-separated zoo presets (default: every ConvNet preset on mnist5k)",
+        help="comma-separated zoo presets (default: every image preset on mnist5k)",
     )
     parser.add_argument(
         "--fine-tune", action="store_true",
@@ -101,10 +106,28 @@ def conv_net():
     return keras_ssl.encoders.ConvNet(input_shape=(28, 28, 1))
 
 
+def random_encoder(architecture, presets, seed):
+    """A randomly initialised encoder of `architecture`, seeded by `seed`.
+
+    The ConvNet is the default one; any other architecture is rebuilt from
+    the config of the first of `presets` ({name: (method, encoder)}) that
+    uses it, so its random-init row has exactly the preset's size.
+    """
+    keras.utils.set_random_seed(seed)
+    if architecture == "ConvNet":
+        return conv_net()
+    name = next(name for name, (_, arch) in presets.items() if arch == architecture)
+    config = keras_ssl.load_encoder(name).get_config()
+    keras.utils.set_random_seed(seed)
+    return getattr(keras_ssl.encoders, architecture).from_config(config)
+
+
 def pretrained_encoder(name, images, args):
-    """The ConvNet pretrained by method `name`, and the seconds it took."""
+    """The encoder pretrained by method `name`, and the seconds it took."""
+    architecture = PRETRAIN_ARCHITECTURE.get(name, "ConvNet")
+    encoder = random_encoder(architecture, zoo_presets(), args.seed)
     keras.utils.set_random_seed(args.seed)
-    model = getattr(keras_ssl, name)(encoder=conv_net(), seed=args.seed)
+    model = getattr(keras_ssl, name)(encoder=encoder, seed=args.seed)
     model.compile()
     start = time.time()
     model.fit(images, epochs=args.epochs, batch_size=args.batch_size, verbose=2)
@@ -165,73 +188,6 @@ def fine_tune_text(args):
     return f"{value} optimizer steps per run" if flag == "fine_tune_steps" else f"{value} epochs"
 
 
-def draws_text(args):
-    if args.draws == 1:
-        return f"one draw, seed {args.seed}"
-    return (
-        f"seeds {args.seed} to {args.seed + args.draws - 1}; mean ± std over "
-        f"{args.draws} draws, except for all labels"
-    )
-
-
-def cell(row, key):
-    mean, std = 100 * row[key], 100 * row[f"{key}_std"]
-    return f"{mean:.1f} ± {std:.1f}" if row["draws"] > 1 else f"{mean:.1f}"
-
-
-def markdown(results, key, args, train_size):
-    header = []
-    for row in next(iter(results.values())):
-        budget = row["labels_per_class"]
-        if budget == "all":
-            header.append(f"all ({train_size // 10} / class)")
-        else:
-            header.append(f"{budget} / class")
-    lines = [
-        "| encoder | " + " | ".join(header) + " |",
-        "|---|" + "---:|" * len(header),
-    ]
-    for name, rows in results.items():
-        if key in rows[0]:
-            lines.append(f"| {name} | " + " | ".join(cell(row, key) for row in rows) + " |")
-    return "\n".join(lines)
-
-
-def plot(results, path, train_size):
-    """Probe accuracy by budget, and fine-tuned accuracy in a second panel."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-
-    def budget(row):
-        return train_size // 10 if row["labels_per_class"] == "all" else row["labels_per_class"]
-
-    panels = [("probe_accuracy", "linear probe on frozen encoders vs. supervised")]
-    if any("fine_tune_accuracy" in rows[0] for rows in results.values()):
-        panels.append(("fine_tune_accuracy", "fine-tuned encoders"))
-    figure, axes = pyplot.subplots(1, len(panels), figsize=(7 * len(panels), 4.5), squeeze=False)
-    ticks = sorted({budget(r) for rows in results.values() for r in rows})
-    for axis, (key, title) in zip(axes[0], panels):
-        for name, rows in results.items():
-            if key in rows[0]:
-                axis.errorbar(
-                    [budget(r) for r in rows], [100 * r[key] for r in rows],
-                    yerr=[100 * r[f"{key}_std"] for r in rows], marker="o", capsize=3,
-                    linestyle="--" if name in BASELINES else "-", label=name,
-                )
-        axis.set_xscale("log")
-        axis.set_xticks(ticks, [f"all ({t})" if t == train_size // 10 else str(t) for t in ticks])
-        axis.minorticks_off()
-        axis.set_xlabel("labels per class (log scale)")
-        axis.set_ylabel("test accuracy (%)")
-        axis.set_title(f"mnist5k: {title}")
-        axis.grid(True, which="both", alpha=0.3)
-        axis.legend(fontsize=7)
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-
-
 def main():
     args = parse_args()
     train = keras_ssl.datasets.mnist5k("train")
@@ -245,13 +201,25 @@ def main():
         fine_tune_steps=args.fine_tune_steps,
     )
     results, seconds = {}, {}
-    print("Probing raw pixels and a random-init ConvNet ...")
+    presets = zoo_presets()
+    unknown = sorted(set(args.presets.split(",")) - set(presets))
+    if unknown:
+        raise SystemExit(f"--presets: {unknown} are not mnist5k image presets; known: {sorted(presets)}")
+    chosen = {name: presets[name] for name in args.presets.split(",")}
+    architectures = sorted(
+        {PRETRAIN_ARCHITECTURE.get(method, "ConvNet") if args.pretrain else arch
+         for method, arch in chosen.values()} | {"ConvNet"},
+        key=ARCHITECTURES.index,
+    )
+    print("Probing raw pixels ...")
     results["raw pixels"] = label_efficiency(None, train, test, **probe_settings)
-    keras.utils.set_random_seed(args.seed)
-    results["random-init ConvNet"] = label_efficiency(conv_net(), train, test, **tuned_settings)
-    methods = zoo_presets()
-    for preset in args.presets.split(","):
-        name = methods[preset]
+    for architecture in architectures:
+        print(f"Measuring a random-init {architecture} ...")
+        encoder = random_encoder(architecture, presets, args.seed)
+        results[f"random-init {architecture}"] = label_efficiency(
+            encoder, train, test, **tuned_settings
+        )
+    for preset, (name, _) in chosen.items():
         if args.pretrain:
             print(f"Pretraining {name} for {args.epochs} epochs ...")
             encoder, seconds[name] = pretrained_encoder(name, train[0], args)
@@ -280,16 +248,17 @@ def main():
         "# Label efficiency on mnist5k",
         f"Test accuracy (%) on the 1,000 mnist5k test digits with labeled subsets of "
         f"the 4,000 training digits (`per_class_subset`, {draws_text(args)}). "
-        f"Every encoder is the default `ConvNet` (128-d); methods pretrain it on the "
-        f"4,000 unlabeled training digits "
+        f"The encoders are the default `ConvNet` (128-d) and, for MAE, the `ViT` of "
+        f"its zoo preset (64-d); methods pretrain them on the 4,000 unlabeled training digits "
         f"({'here' if args.pretrain else 'the zoo presets, made by zoo/recipes/'}). "
         f"Backend {keras.backend.backend()}; "
         f"made by `{command}`.",
-        "## Linear probe (supervised row: the ConvNet trained end to end with the labels)",
+        "## Linear probe (supervised row: the ConvNet trained end to end with the labels; "
+        "random-init rows: each architecture untrained)",
         markdown(results, "probe_accuracy", args, train_size),
         *((
             f"## Fine-tuned (`keras_ssl.evaluation.fine_tune`, {fine_tune_text(args)}; "
-            f"random-init row: the same recipe from random weights)",
+            f"random-init rows: the same recipe from random weights)",
             markdown(results, "fine_tune_accuracy", args, train_size),
         ) if args.fine_tune else ()),
         f"## Weighted kNN (k={args.k}, cosine, temperature 0.07)",
