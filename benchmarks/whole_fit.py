@@ -8,7 +8,10 @@ mnist5k's 4,000 training digits for the ConvNet and ViT rows, 512 random
 From each call's step clock it takes the steady-state step time and the
 fixed cost of the call (wall time less all steps at the steady-state time:
 tracing, compilation, per-epoch set-up), and checks the issue's "from the
-second epoch on, within 5% of steps x step time". Modes:
+second epoch on, within 5% of steps x step time"; a second table shows
+where the time after the first epoch went (the mean step against the
+median, each later epoch's first step, the end of the call), which tells a
+per-epoch set-up from steps that ran slow. Modes:
 
 - `compute`: float pixels, views = inputs (no augmentation), as the
   reference trains;
@@ -138,6 +141,22 @@ def markdown(results):
     return "\n".join(lines)
 
 
+def breakdown(results):
+    """Where each row's time after its first epoch went (run_figures)."""
+    lines = [
+        "| row | backend | mode | after epoch 1 vs steps | steady step (ms) "
+        "| mean step (ms) | epoch's first step (ms) | end of fit (s) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['row']} | {r['backend']} | {r['mode']} "
+            f"| {100 * r['after_first_vs_steps']:+.1f}% | {r['step_ms']:.0f} "
+            f"| {r['mean_step_ms']:.0f} | {r['boundary_ms']:.0f} | {r['tail_s']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backends", default="tensorflow,jax")
@@ -174,7 +193,8 @@ def main():
           f"round(s) of {args.epochs}-epoch fit calls, batch size as in each row\n")
     if not torch_here and not args.quick:
         print("No torch here: no reference measured, so no ratios.\n")
-    return finish(markdown(results), results, args.json)
+    tables = markdown(results) + "\n\nWhere the time after epoch 1 went (medians over rounds):\n\n"
+    return finish(tables + breakdown(results), results, args.json)
 
 
 if __name__ == "__main__":

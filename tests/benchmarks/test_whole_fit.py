@@ -42,6 +42,24 @@ def test_figures_of_a_run_with_a_per_epoch_set_up():
     after_first = 2 * 0.5 + 0.3
     expected = after_first / (2 * 0.2 * 1000 / 256)
     assert figures["after_first_vs_steps"] == pytest.approx(expected)
+    # Where that went: each later epoch's first step waited its set-up, the
+    # steps themselves ran at the steady time, and the call ended 0.3 s late.
+    assert figures["boundary_ms"] == pytest.approx(700.0)
+    assert figures["mean_step_ms"] == pytest.approx(200.0)
+    assert figures["tail_s"] == pytest.approx(0.3)
+
+
+def test_a_slow_step_shows_in_the_mean_step_not_in_the_epoch_boundary():
+    timing = synthetic_timing(3, 8, 0.25, 0.0, 1.0, 0.0)
+    # The 4th step of the third epoch takes 1 s longer: a hiccup, not set-up.
+    timing["batch_ends"] = [t + (1.0 if i >= 19 else 0.0) for i, t in enumerate(timing["batch_ends"])]
+    timing["epoch_ends"][2] += 1.0
+    timing["seconds"] += 1.0
+    figures = run_figures(timing, images_per_epoch=8 * 256, batch_size=256)
+    assert figures["step_ms"] == pytest.approx(250.0)
+    assert figures["boundary_ms"] == pytest.approx(250.0)
+    assert figures["mean_step_ms"] == pytest.approx(250.0 + 1000.0 / 14)
+    assert figures["after_first_vs_steps"] == pytest.approx(1.0 / (2 * 8 * 0.25))
 
 
 def test_a_run_paying_its_set_up_once_is_within_the_target():
@@ -67,3 +85,4 @@ def test_quick_whole_fit_benchmark_runs(tmp_path):
     assert result["seconds"] > 0 and result["step_ms"] > 0
     assert np.isclose(result["images_per_s"], 128 / result["seconds"])
     assert "| simclr_convnet | " in process.stdout
+    assert "Where the time after epoch 1 went" in process.stdout
