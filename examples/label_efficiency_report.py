@@ -55,15 +55,19 @@ def plot(results, path, train_size):
     panels = [("probe_accuracy", "linear probe on frozen encoders vs. supervised")]
     if any("fine_tune_accuracy" in rows[0] for rows in results.values()):
         panels.append(("fine_tune_accuracy", "fine-tuned encoders"))
-    figure, axes = pyplot.subplots(1, len(panels), figsize=(7 * len(panels), 4.5), squeeze=False)
+    figure, axes = pyplot.subplots(1, len(panels), figsize=(6 * len(panels) + 3.5, 5), squeeze=False)
     ticks = sorted({budget(r) for rows in results.values() for r in rows})
+    # One colour per row, the same in both panels (tab20 has 20).
+    colours = dict(zip(results, pyplot.get_cmap("tab20").colors * 2))
     for axis, (key, title) in zip(axes[0], panels):
         for name, rows in results.items():
             if key in rows[0]:
                 axis.errorbar(
                     [budget(r) for r in rows], [100 * r[key] for r in rows],
-                    yerr=[100 * r[f"{key}_std"] for r in rows], marker="o", capsize=3,
+                    yerr=[100 * r[f"{key}_std"] for r in rows], capsize=3,
+                    marker="s" if "ViT" in name or "mae_vit" in name else "o",
                     linestyle="--" if is_baseline(name) else "-", label=name,
+                    color=colours[name],
                 )
         axis.set_xscale("log")
         axis.set_xticks(ticks, [f"all ({t})" if t == train_size // 10 else str(t) for t in ticks])
@@ -72,6 +76,9 @@ def plot(results, path, train_size):
         axis.set_ylabel("test accuracy (%)")
         axis.set_title(f"mnist5k: {title}")
         axis.grid(True, which="both", alpha=0.3)
-        axis.legend(fontsize=7)
-    figure.tight_layout()
+    # One legend for both panels, outside them: every row is in the first.
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="center right", fontsize=7,
+                  title="dashed: baselines; squares: ViT", title_fontsize=7)
+    figure.tight_layout(rect=(0, 0, 1 - 3.4 / (6 * len(panels) + 3.5), 1))
     figure.savefig(path, dpi=120)
