@@ -113,19 +113,19 @@ def random_encoder(architecture, presets, seed):
     the config of the first of `presets` ({name: (method, encoder)}) that
     uses it, so its random-init row has exactly the preset's size.
     """
+    if architecture != "ConvNet":
+        name = next(name for name, (_, arch) in presets.items() if arch == architecture)
+        config = keras_ssl.load_encoder(name).get_config()
     keras.utils.set_random_seed(seed)
     if architecture == "ConvNet":
         return conv_net()
-    name = next(name for name, (_, arch) in presets.items() if arch == architecture)
-    config = keras_ssl.load_encoder(name).get_config()
-    keras.utils.set_random_seed(seed)
     return getattr(keras_ssl.encoders, architecture).from_config(config)
 
 
-def pretrained_encoder(name, images, args):
+def pretrained_encoder(name, presets, images, args):
     """The encoder pretrained by method `name`, and the seconds it took."""
     architecture = PRETRAIN_ARCHITECTURE.get(name, "ConvNet")
-    encoder = random_encoder(architecture, zoo_presets(), args.seed)
+    encoder = random_encoder(architecture, presets, args.seed)
     keras.utils.set_random_seed(args.seed)
     model = getattr(keras_ssl, name)(encoder=encoder, seed=args.seed)
     model.compile()
@@ -206,11 +206,12 @@ def main():
     if unknown:
         raise SystemExit(f"--presets: {unknown} are not mnist5k image presets; known: {sorted(presets)}")
     chosen = {name: presets[name] for name in args.presets.split(",")}
-    architectures = sorted(
-        {PRETRAIN_ARCHITECTURE.get(method, "ConvNet") if args.pretrain else arch
-         for method, arch in chosen.values()} | {"ConvNet"},
-        key=ARCHITECTURES.index,
-    )
+    used = {
+        PRETRAIN_ARCHITECTURE.get(method, "ConvNet") if args.pretrain else arch
+        for method, arch in chosen.values()
+    }
+    # The ConvNet's random-init row always: it is the supervised row's encoder.
+    architectures = [arch for arch in ARCHITECTURES if arch in used or arch == "ConvNet"]
     print("Probing raw pixels ...")
     results["raw pixels"] = label_efficiency(None, train, test, **probe_settings)
     for architecture in architectures:
@@ -222,7 +223,7 @@ def main():
     for preset, (name, _) in chosen.items():
         if args.pretrain:
             print(f"Pretraining {name} for {args.epochs} epochs ...")
-            encoder, seconds[name] = pretrained_encoder(name, train[0], args)
+            encoder, seconds[name] = pretrained_encoder(name, presets, train[0], args)
             label = f"{name} ({args.epochs} ep)"
         else:
             encoder = keras_ssl.load_encoder(preset)

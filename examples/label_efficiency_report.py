@@ -65,7 +65,7 @@ def plot(results, path, train_size):
                 axis.errorbar(
                     [budget(r) for r in rows], [100 * r[key] for r in rows],
                     yerr=[100 * r[f"{key}_std"] for r in rows], capsize=3,
-                    marker="s" if "ViT" in name or "mae_vit" in name else "o",
+                    marker="s" if "vit" in name.lower() else "o",
                     linestyle="--" if is_baseline(name) else "-", label=name,
                     color=colours[name],
                 )
