@@ -38,3 +38,13 @@ def own_variables(layer):
     """The variables a layer or model created itself (not its sub-layers'),
     in the order Keras saves them (`save_own_variables`): trainable first."""
     return list(layer._trainable_variables) + list(layer._non_trainable_variables)
+
+
+def keras_home():
+    """Keras's own folder (`$KERAS_HOME`, else `~/.keras`, else
+    `/tmp/.keras` when that is not writable): where `keras.utils.get_file`
+    and `keras.datasets` cache their downloads. Keras has no public name
+    for it (`keras.src.backend.config.keras_home`)."""
+    from keras.src.backend import config
+
+    return config.keras_home()

@@ -60,3 +60,12 @@ def test_own_variables_are_the_layers_own_in_save_order():
     store = {}
     layer.save_own_variables(store)
     assert len(store) == 2
+
+
+def test_keras_home_is_where_get_file_caches(tmp_path):
+    path = tmp_path / "payload.txt"
+    path.write_text("x")
+    cached = keras.utils.get_file(
+        "keras_compat_probe.txt", origin=path.as_uri(), cache_subdir="keras_ssl_probe"
+    )
+    assert cached.startswith(keras_compat.keras_home())

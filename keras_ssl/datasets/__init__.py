@@ -7,6 +7,9 @@
   subfolder per class, or unlabeled), as 0-255 image batches;
 - `from_tfds` (`tfds_images.py`): unlabeled image batches of a TensorFlow
   Datasets data set;
+- `fashion_mnist` (`fashion_mnist_data.py`): Fashion-MNIST's official
+  60,000 / 10,000 split, from `path=`, Keras's cache or Debian's
+  `dataset-fashion-mnist`, downloaded as Keras does only when none has it;
 - `fortunes`, `fortunes_topics` (`fortunes_data.py`): Debian's fortunes
   (`apt-get install fortunes`) and issue 17's six-topic split of them;
 - `shakespeare` (`text_corpus.py`): passages of Shakespeare's plays, text
@@ -15,6 +18,9 @@
 Turning inputs into what a model's step takes is `keras_ssl.data`'s job.
 """
 
+from keras_ssl.datasets.fashion_mnist_data import fashion_mnist
+from keras_ssl.datasets.fashion_mnist_data import fashion_mnist_available
+from keras_ssl.datasets.fashion_mnist_data import fashion_mnist_classes
 from keras_ssl.datasets.fortunes_data import fortunes
 from keras_ssl.datasets.fortunes_data import fortunes_available
 from keras_ssl.datasets.fortunes_data import fortunes_topics
@@ -25,6 +31,9 @@ from keras_ssl.datasets.text_corpus import shakespeare
 from keras_ssl.datasets.tfds_images import from_tfds
 
 __all__ = [
+    "fashion_mnist",
+    "fashion_mnist_available",
+    "fashion_mnist_classes",
     "fortunes",
     "fortunes_available",
     "fortunes_topics",
