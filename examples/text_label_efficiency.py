@@ -63,7 +63,7 @@ def random_encoder(like):
 
 def load_text_encoder(spec):
     """A preset's encoder, or the encoder of a saved `.keras` text model
-    (e.g. one written by `zoo/recipes/study_mlm.py --output`)."""
+    (e.g. one written by `zoo/studies/study_mlm.py --output`)."""
     if spec.endswith(".keras"):
         return keras.saving.load_model(spec).encoder
     return keras_ssl.load_encoder(spec)

@@ -4,7 +4,7 @@ XLA:CPU computes a convolution's filter gradient (dL/dkernel) as another
 convolution, and on a CPU that kernel is slow: for the ConvNet's five
 convolutions on a 512-image SimCLR/BYOL batch it took 1,625 ms against 378
 ms for the forward passes and 431 ms for the input gradients
-(`benchmarks/jax_conv_profile.py`, BENCHMARKS.md). The same gradient of a
+(`benchmarks/studies/jax_conv_profile.py`, BENCHMARKS.md). The same gradient of a
 3x3, stride-1, "same" convolution is a sum over the nine kernel taps: tap
 (i, j) is the input shifted by (i - 1, j - 1), as an `(N*H*W, C_in)`
 matrix, transposed, times the output gradient as an `(N*H*W, C_out)`

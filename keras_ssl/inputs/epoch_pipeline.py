@@ -3,7 +3,7 @@
 Given a finite input and no `steps_per_epoch`, Keras makes a new iterator
 every epoch and drops the previous one. On TensorFlow, tearing down a
 `tf.data` iterator that an epoch has read to its end stalls the start of
-the next epoch by seconds (measured in `benchmarks/epoch_stall.py`; the
+the next epoch by seconds (measured in `benchmarks/studies/epoch_stall.py`; the
 stall vanishes when the old iterators are kept alive). So `fit` is handed
 one repeated pipeline and the batches of one epoch as `steps_per_epoch`:
 Keras then keeps a single iterator for the whole run.

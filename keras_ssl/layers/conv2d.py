@@ -17,7 +17,7 @@ class Conv2D(keras.layers.Conv2D):
     instead of XLA:CPU's filter-gradient convolution
     (`keras_ssl.backend.conv_filter_gradient`), which made SimCLR's and
     BYOL's train steps on the ConvNet 1.63x and 1.41x faster on a 2-core
-    CPU (`benchmarks/jax_filter_gradient_ab.py`, BENCHMARKS.md). Every other
+    CPU (`benchmarks/studies/jax_filter_gradient_ab.py`, BENCHMARKS.md). Every other
     configuration, and TensorFlow and PyTorch, are Keras's layer unchanged.
 
     Args:

@@ -5,7 +5,7 @@ targets, cosine AdamW 1.5e-3, batch 128) trained for 160 epochs instead of
 16. Why: v1's 16 epochs (512 steps) stopped while MAE still predicted the
 average stroke for masked patches (loss 0.068) and its probe was only 2.3
 points above the random-init ViT at 10 labels per class. Proxy runs of
-`zoo/recipes/study_mae.py` (one change each from v1, 10 per class, linear
+`zoo/studies/study_mae.py` (one change each from v1, 10 per class, linear
 probe, random-init ViT 50.2%): 50% masking 53.0%, learning rate 5e-4
 52.5%, normalised targets 50.2%, 80 epochs **66.4%** (loss 0.053).
 Training length was the limit; 160 epochs doubles the 80-epoch run.

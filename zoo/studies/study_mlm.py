@@ -6,19 +6,26 @@ the topic probe of issue 17 on the trained encoder. Prints one `RESULT`
 line; `--output` keeps the model as a `.keras` file for
 `study_text_features.py`. Needs the fortune files.
 
-    python zoo/recipes/study_mlm.py --width 256 --epochs 6
-    python zoo/recipes/study_mlm.py --width 256 --epochs 6 --sequence-length 128
+    python zoo/studies/study_mlm.py --width 256 --epochs 6
+    python zoo/studies/study_mlm.py --width 256 --epochs 6 --sequence-length 128
 """
 
 import argparse
 import math
+import os
+import sys
 import time
 
 import keras
-import recipe_tools
 
-import keras_ssl
-from keras_ssl.evaluation.fortunes_protocol import fortunes_topic_metrics
+# zoo/recipes/: this study trains with the recipes' recipe_tools.
+ZOO_DIRECTORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ZOO_DIRECTORY, "recipes"))
+
+import recipe_tools  # noqa: E402
+
+import keras_ssl  # noqa: E402
+from keras_ssl.evaluation.fortunes_protocol import fortunes_topic_metrics  # noqa: E402
 
 
 def parse_args():

@@ -10,9 +10,9 @@ layers concatenated, and mean+max pooling. With `--counts` it also probes
 bag-of-WordPiece counts of the same tokenizer at several truncation
 lengths (no network at all). Needs the fortune files.
 
-    python zoo/recipes/study_text_features.py mlm_transformer_fortunes
-    python zoo/recipes/study_text_features.py random --width 256 --counts
-    python zoo/recipes/study_text_features.py /tmp/mlm.keras
+    python zoo/studies/study_text_features.py mlm_transformer_fortunes
+    python zoo/studies/study_text_features.py random --width 256 --counts
+    python zoo/studies/study_text_features.py /tmp/mlm.keras
 """
 
 import argparse

@@ -2,14 +2,19 @@
 `keras_ssl.layers.Conv2D`'s matrix-product filter gradient and with XLA's
 own (the layer's hook switched off before tracing), epochs in turns.
 
-Each configuration is a ConvNet row of throughput_rows.py in compute mode
-(random pixels, views = inputs), batch 256, SGD; both are traced by a
-warm-up `fit`, then time one 6-step `fit` each, in turns, for 3 rounds.
+A finished study (its result is in BENCHMARKS.md, "JAX on CPU: where the
+time goes"); rerun it with a new jaxlib, or on another device, to see
+whether the custom filter gradient is still worth its code.
+
+Each configuration is a ConvNet row of benchmarks/throughput_rows.py in
+compute mode (random pixels, views = inputs), batch 256, SGD; both are
+traced by a warm-up `fit`, then time one 6-step `fit` each, in turns, for
+3 rounds.
 Milliseconds per step; the speed-up is paired (the median over rounds of
 XLA's time over keras_ssl's in the same round).
 
 Usage:
-    python benchmarks/jax_filter_gradient_ab.py [--rows simclr,byol]
+    python benchmarks/studies/jax_filter_gradient_ab.py [--rows simclr,byol]
 """
 
 import argparse
@@ -18,6 +23,8 @@ import sys
 import time
 
 os.environ["KERAS_BACKEND"] = "jax"
+# benchmarks/, where throughput_rows.py is.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402

@@ -1,14 +1,19 @@
 """Per-epoch wall times of `fit`: does the first step of an epoch stall?
 
+A finished study (issue 16 item 1; its conclusion is in BENCHMARKS.md,
+"The per-epoch stall"): `fit` on TensorFlow used to pay a stall at the
+start of every epoch; keras_ssl's one input pipeline for all epochs
+removed it.
+
 SimCLR on mnist5k's first 4,000 training digits, batch 250 (16 steps per
 epoch), `fit(x, epochs=4)`; prints each epoch's wall time and its first
 step against the mean of its other steps (times from batch end to batch
 end, the first from the epoch's start). `--no-fix` sets
 `KERAS_SSL_EPOCH_PIPELINE=0` (Keras's new iterator every epoch) to compare.
 
-    python benchmarks/epoch_stall.py               # the fix (default)
-    python benchmarks/epoch_stall.py --no-fix      # before
-    KERAS_BACKEND=jax python benchmarks/epoch_stall.py --input dataset
+    python benchmarks/studies/epoch_stall.py           # the fix (default)
+    python benchmarks/studies/epoch_stall.py --no-fix  # before
+    KERAS_BACKEND=jax python benchmarks/studies/epoch_stall.py --input dataset
 """
 
 import argparse

@@ -6,19 +6,26 @@ The `mae_vit_mnist5k` recipe (ViT 64 wide, 4 blocks, 4x4 patches; decoder
 labels (linear probe and 20-NN, 5 draws). `--random` measures the
 untrained ViT. Prints one `RESULT` line.
 
-    python zoo/recipes/study_mae.py                  # the preset's recipe
-    python zoo/recipes/study_mae.py --mask-ratio 0.5
-    python zoo/recipes/study_mae.py --random
+    python zoo/studies/study_mae.py                  # the preset's recipe
+    python zoo/studies/study_mae.py --mask-ratio 0.5
+    python zoo/studies/study_mae.py --random
 """
 
 import argparse
+import os
+import sys
 import time
 
 import keras
-import recipe_tools
 
-import keras_ssl
-from keras_ssl.evaluation import mnist5k_metrics
+# zoo/recipes/: this study trains with the recipes' recipe_tools.
+ZOO_DIRECTORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ZOO_DIRECTORY, "recipes"))
+
+import recipe_tools  # noqa: E402
+
+import keras_ssl  # noqa: E402
+from keras_ssl.evaluation import mnist5k_metrics  # noqa: E402
 
 
 def parse_args():

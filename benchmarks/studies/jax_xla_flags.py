@@ -2,15 +2,18 @@
 
 keras_ssl never sets `XLA_FLAGS` (they are the user's, per process). This
 script measures what some XLA:CPU flags of the installed jaxlib do to the
-steady-state step of ConvNet rows of throughput_rows.py in compute mode
-(random pixels, views = inputs, batch 256, SGD). Each setting runs in its
-own process (XLA reads the flags once): a warm-up `fit` traces the model,
-then three 6-step `fit` calls are timed and their median reported. The
-default setting runs first and again last, so the drift of the machine
-between the two is visible next to the flags' effects.
+steady-state step of ConvNet rows of benchmarks/throughput_rows.py in
+compute mode (random pixels, views = inputs, batch 256, SGD). Each setting
+runs in its own process (XLA reads the flags once): a warm-up `fit` traces
+the model, then three 6-step `fit` calls are timed and their median
+reported. The default setting runs first and again last, so the drift of
+the machine between the two is visible next to the flags' effects.
+
+A finished study (its result is in BENCHMARKS.md, "Opt-in XLA:CPU flags":
+none is worth setting on the 2-core CPU); rerun it with a new jaxlib.
 
 Usage:
-    python benchmarks/jax_xla_flags.py [--rows simclr,byol]
+    python benchmarks/studies/jax_xla_flags.py [--rows simclr,byol]
 """
 
 import argparse
@@ -19,6 +22,10 @@ import os
 import subprocess
 import sys
 import time
+
+# benchmarks/, where throughput_rows.py is (the workers import it too).
+BENCHMARKS_DIRECTORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, BENCHMARKS_DIRECTORY)
 
 STEPS, BATCH, ROUNDS = 6, 256, 3
 
@@ -58,7 +65,7 @@ def run_setting(method, flags):
                        TF_CPP_MIN_LOG_LEVEL="3")
     result = subprocess.run(
         [sys.executable, __file__, "--worker", method], env=environment,
-        capture_output=True, text=True, cwd=os.path.dirname(os.path.abspath(__file__)),
+        capture_output=True, text=True, cwd=BENCHMARKS_DIRECTORY,
     )
     if result.returncode != 0:
         return None, result.stderr.strip().splitlines()[-1:]

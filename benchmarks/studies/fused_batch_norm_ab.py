@@ -1,13 +1,17 @@
 """A/B of keras_ssl's fused BatchNormalization against Keras's own.
 
-Builds each row of `throughput.py` twice in one process, once with
+A finished study (its result is in BENCHMARKS.md, "Where the speed comes
+from"); rerun it when Keras, TensorFlow or PyTorch change, to see whether
+the fused kernel is still worth its code.
+
+Builds each row of `benchmarks/throughput.py` twice in one process, once with
 `keras_ssl.layers.BatchNormalization` taking its fused kernel and once with
 the kernel switched off (so the layer runs Keras's ops, exactly as
 `keras.layers.BatchNormalization`), warms both up, then times their epochs
 in turns and prints the median of the paired speed-ups.
 
-    KERAS_BACKEND=tensorflow python benchmarks/fused_batch_norm_ab.py
-    KERAS_BACKEND=torch python benchmarks/fused_batch_norm_ab.py --rows simclr_convnet
+    KERAS_BACKEND=tensorflow python benchmarks/studies/fused_batch_norm_ab.py
+    KERAS_BACKEND=torch python benchmarks/studies/fused_batch_norm_ab.py --rows simclr_convnet
 """
 
 import argparse
@@ -17,7 +21,8 @@ import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# benchmarks/, where throughput.py and its modules are.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import throughput  # noqa: E402
 from keras_ssl.layers import batch_normalization  # noqa: E402

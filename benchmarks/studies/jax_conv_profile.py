@@ -9,10 +9,17 @@ derives, the same gradient as one matrix product over shifted copies of the
 input (`shifted matmul`), the alternative a library could substitute
 through a custom VJP. Milliseconds, the best of 3 after a warm-up.
 
+A finished study (its result is in BENCHMARKS.md, "JAX on CPU: where the
+time goes"): it is why `keras_ssl.layers.Conv2D` computes its 3x3 filter
+gradient as matrix products on JAX (`jax_filter_gradient_ab.py` measures
+what that is worth on a whole step). Rerun it with a new jaxlib, or on
+another device, to see whether XLA's own gradient has caught up.
+
 Usage:
-    python benchmarks/jax_conv_profile.py
+    python benchmarks/studies/jax_conv_profile.py
 """
 
+import argparse
 import time
 
 import jax
@@ -53,6 +60,7 @@ def filter_gradient_as_matmul(x, cotangent):
 
 
 def main():
+    argparse.ArgumentParser(description=__doc__.split("\n")[0]).parse_args()
     rng = np.random.default_rng(0)
     print(f"jax {jax.__version__}, {jax.devices()[0].platform}, batch {BATCH}")
     print("| layer (HxW, in -> out) | forward | input gradient | filter gradient "
