@@ -9,7 +9,7 @@ import os
 import sys
 
 # Subcommand modules, in the order `keras-ssl --help` lists them.
-SUBCOMMANDS = ("pretrain", "probe", "finetune", "presets")
+SUBCOMMANDS = ("pretrain", "probe", "finetune", "benchmark", "presets")
 
 
 def build_parser():

@@ -39,14 +39,20 @@ def add_parser(subparsers):
         help="labels of each class to train on, or 'all' (default 10)",
     )
     parser.add_argument(
-        "--mode", choices=("finetune", "two_stage", "probe"), default="finetune"
+        "--mode", choices=("finetune", "two_stage", "probe"), default=None,
+        help="default: the classifier's own (two_stage for images, finetune for text)",
     )
     parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument(
-        "--head-epochs", type=int, default=10,
-        help="two_stage: epochs of training the head alone first",
+        "--head-epochs", type=int, default=None,
+        help="two_stage: epochs of training the head alone first (default: a "
+        "fifth of --epochs)",
     )
-    parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument(
+        "--learning-rate", type=float, default=None,
+        help="Adam's learning rate (default: compile()'s for the mode)",
+    )
+    parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument(
         "--train-batch-norm", action="store_true",
         help="BatchNorm on batch statistics (default: the encoder's "
@@ -118,11 +124,12 @@ def run(args):
     import keras
 
     import keras_ssl
-    from keras_ssl.evaluation.linear_probe import auto_batch_size
 
-    if args.epochs < 1 or args.head_epochs < 1:
-        raise ValueError("--epochs and --head-epochs must be positive.")
-    if args.mode == "two_stage" and args.epochs <= args.head_epochs:
+    for flag in ("epochs", "head_epochs", "batch_size"):
+        value = getattr(args, flag)
+        if value is not None and value < 1:
+            raise ValueError(f"--{flag.replace('_', '-')} must be a positive int; got {value}.")
+    if args.head_epochs is not None and args.epochs <= args.head_epochs:
         raise ValueError(
             f"--mode two_stage trains the head for --head-epochs "
             f"{args.head_epochs} epochs first; pass --epochs > {args.head_epochs}."
@@ -141,23 +148,23 @@ def run(args):
     classes = np.unique(y_train)
     if not np.array_equal(classes, np.arange(len(classes))):
         raise ValueError(f"--data {args.data}: labels must be 0..C-1; got {classes}.")
+    text = hasattr(encoder, "tokenizer")
+    task = keras_ssl.TextClassifier if text else keras_ssl.ImageClassifier
+    options = {"train_batch_norm": args.train_batch_norm}
+    for flag in ("mode", "head_epochs"):
+        if getattr(args, flag) is not None:
+            options[flag] = getattr(args, flag)
+    classifier = task(encoder=encoder, num_classes=len(classes), **options)
     print(
-        f"Fine-tuning ({args.mode}) {encoder_description} on {len(y_train)} "
+        f"Fine-tuning ({classifier.mode}) {encoder_description} on {len(y_train)} "
         f"labeled images of {data_description}, {args.epochs} epochs, backend "
         f"{backend_name()}."
     )
-    text = hasattr(encoder, "tokenizer")
-    task = keras_ssl.TextClassifier if text else keras_ssl.ImageClassifier
-    classifier = task(
-        encoder=encoder,
-        num_classes=len(classes),
-        mode=args.mode,
-        head_epochs=args.head_epochs,
-        train_batch_norm=args.train_batch_norm,
-    )
-    classifier.compile(optimizer=keras.optimizers.Adam(args.learning_rate))
-    batch_size = auto_batch_size(len(y_train))
-    classifier.fit(x_train, y_train, epochs=args.epochs, batch_size=batch_size, verbose=0)
+    if args.learning_rate is None:
+        classifier.compile()
+    else:
+        classifier.compile(optimizer=keras.optimizers.Adam(args.learning_rate))
+    classifier.fit(x_train, y_train, epochs=args.epochs, batch_size=args.batch_size, verbose=0)
     scores = classifier.evaluate(*test, batch_size=256, verbose=0, return_dict=True)
     print(f"Test accuracy: {100 * scores['accuracy']:.1f}% on {len(test[1])} images")
     classifier.save(args.output)

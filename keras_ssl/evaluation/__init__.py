@@ -7,6 +7,10 @@ trains a copy of it with a new head (`keras_ssl.ImageClassifier`). `keras_ssl.ca
 runs the same measurements during `fit`.
 """
 
+from keras_ssl.evaluation.benchmark_protocol import BENCHMARK_DESCRIPTION
+from keras_ssl.evaluation.benchmark_protocol import benchmark_header
+from keras_ssl.evaluation.benchmark_protocol import benchmark_metrics
+from keras_ssl.evaluation.benchmark_protocol import benchmark_row
 from keras_ssl.evaluation.embedding_std import embedding_std
 from keras_ssl.evaluation.features import extract_features
 from keras_ssl.evaluation.features import labeled_features
@@ -21,6 +25,10 @@ from keras_ssl.evaluation.masked_lm_metrics import masked_lm_metrics
 from keras_ssl.evaluation.mnist5k_protocol import mnist5k_metrics
 
 __all__ = [
+    "BENCHMARK_DESCRIPTION",
+    "benchmark_header",
+    "benchmark_metrics",
+    "benchmark_row",
     "embedding_std",
     "extract_features",
     "fine_tune",

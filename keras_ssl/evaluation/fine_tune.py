@@ -5,7 +5,6 @@ import numpy as np
 
 from keras_ssl.data.tf_datasets import is_tf_dataset
 from keras_ssl.evaluation.label_codes import encode_labels
-from keras_ssl.evaluation.linear_probe import auto_batch_size
 from keras_ssl.evaluation.linear_probe import evaluation_result
 from keras_ssl.evaluation.shuffled_batches import ShuffledBatches
 from keras_ssl.tasks import ImageClassifier
@@ -15,6 +14,10 @@ from keras_ssl.tasks.image_classifier import resolve_augmentation
 #: Epochs of fine-tuning: the issue's hand-tuned run (Adam 1e-3, 50
 #: epochs, 10 labels per class) that reached 89.9% on mnist5k.
 DEFAULT_EPOCHS = 50
+
+#: Batch size of fine-tuning: what `fit` uses when a user passes none, so
+#: `fine_tune` and `ImageClassifier(...).fit(x, y, epochs=50)` are one recipe.
+DEFAULT_BATCH_SIZE = 32
 
 #: Epochs of probe mode: `linear_probe`'s 100.
 PROBE_EPOCHS = 100
@@ -77,7 +80,7 @@ def fine_tune(
     encoder,
     train,
     val,
-    mode="finetune",
+    mode="two_stage",
     epochs=None,
     steps=None,
     batch_size=None,
@@ -98,13 +101,13 @@ def fine_tune(
     was. Minibatches are drawn by `seed` (`ShuffledBatches`); the head starts
     at zero.
 
-    Default recipe (`mode="finetune"`): Adam 1e-3, 50 epochs, light
-    augmentation (`light_augmentation`), features standardized before a
-    zero-initialised head, encoder BatchNorm frozen. On mnist5k at 10
-    labels per class (mean ± std of 5 draws, `examples/fine_tune_budgets.py
-    --budgets 10 --draws 5`, 1326 s on 2 shared CPU cores): linear probe
-    88.4 ± 1.7, probe mode 88.4 ± 1.7, fine-tune 92.8 ± 1.2, from scratch
-    73.9 ± 2.5 (SimCLR preset `simclr_convnet_mnist5k`).
+    The recipe is `ImageClassifier`'s defaults, as a user runs them
+    (`ImageClassifier(encoder, num_classes)`, `compile()`, `fit(x, y,
+    epochs=50, batch_size=32)`): two-stage, the head alone for the first
+    fifth of the epochs at Adam 1e-2, then the whole model at 1e-3; light
+    augmentation (`light_augmentation`); features standardized before a
+    zero-initialised head; encoder BatchNorm frozen. Its measurements are
+    in `ImageClassifier`'s docstring.
 
     The from-scratch baseline is the same call on a random-init encoder
     with `train_batch_norm=True` (same recipe, epochs and augmentation).
@@ -115,7 +118,8 @@ def fine_tune(
             batched `tf.data.Dataset` of either; pixels 0-255; labels of any
             kind (ints, strings), coded as in `linear_probe`.
         val: labeled evaluation images, same forms.
-        mode: `"finetune"`, `"two_stage"` or `"probe"` (`ImageClassifier`).
+        mode: `"two_stage"` (default, as `ImageClassifier`), `"finetune"`
+            or `"probe"`.
         epochs: int or None. Epochs of `fit` (both stages together for
             two_stage); None: 100 for `"probe"` (as `linear_probe`), else 50
             (unless `steps` is given).
@@ -123,8 +127,7 @@ def fine_tune(
             `ceil(steps / steps per epoch)` epochs, so label budgets of
             different sizes get the same number of updates. Pass `epochs`
             or `steps`, not both.
-        batch_size: int or None. None: 256, or `N // 8` for small sets (at
-            least 8 steps per epoch, as `linear_probe`).
+        batch_size: int or None. None: 32, `fit`'s own default.
         learning_rate: float or None. Adam's learning rate; None: the
             classifier's default for `mode` (1e-3 finetune, 1e-2 probe and
             two_stage, see `ImageClassifier.compile`).
@@ -171,7 +174,7 @@ def fine_tune(
         )
     train_codes, val_codes, classes = encode_labels(y_train, y_val)
     if batch_size is None:
-        batch_size = auto_batch_size(len(train_codes))
+        batch_size = DEFAULT_BATCH_SIZE
     batches = ShuffledBatches(x_train, train_codes, batch_size, seed)
     if steps is not None:
         epochs = max(1, -(-int(steps) // len(batches)))

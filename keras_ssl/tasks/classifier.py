@@ -15,6 +15,7 @@ from keras_ssl.tasks.encoder_training import encoder_features
 from keras_ssl.tasks.encoder_training import scaled_optimizer
 from keras_ssl.tasks.label_checks import check_label_spec
 from keras_ssl.tasks.label_checks import check_sparse_labels
+from keras_ssl.tasks.two_stage import fit_two_stage
 
 #: The training modes of a classifier.
 MODES = ("probe", "finetune", "two_stage")
@@ -55,7 +56,7 @@ class Classifier(AtomicModelSaving, keras.Model):
         encoder,
         num_classes,
         mode="finetune",
-        head_epochs=10,
+        head_epochs=None,
         encoder_learning_rate_factor=0.1,
         train_batch_norm=False,
         dropout=0.0,
@@ -68,7 +69,7 @@ class Classifier(AtomicModelSaving, keras.Model):
         self.encoder = encoder
         self.num_classes = int(num_classes)
         self.mode = mode
-        self.head_epochs = int(head_epochs)
+        self.head_epochs = None if head_epochs is None else int(head_epochs)
         self.encoder_learning_rate_factor = float(encoder_learning_rate_factor)
         self.train_batch_norm = bool(train_batch_norm)
         self.dropout = float(dropout)
@@ -160,8 +161,10 @@ class Classifier(AtomicModelSaving, keras.Model):
     def fit(self, x=None, y=None, epochs=1, validation_data=None, **kwargs):
         """`keras.Model.fit`, with labels checked first.
 
-        In `"two_stage"` mode the first `head_epochs` of `epochs` train the
-        head on the frozen encoder (with the compiled optimizer); then the
+        In `"two_stage"` mode the first `head_epochs` of `epochs` (None: a
+        fifth of them, at least 1) train the head on the frozen encoder (with
+        the compiled optimizer); a fit no longer than that trains the head
+        only (with a warning when `head_epochs` was set). Then the
         encoder is unfrozen and the model recompiled with a fresh copy of
         the optimizer at `encoder_learning_rate_factor` times its learning
         rate for the remaining epochs. Callbacks see two trainings; the
@@ -184,35 +187,9 @@ class Classifier(AtomicModelSaving, keras.Model):
             self._checked_labels(validation_data, None, "validation labels")
         if self.mode != "two_stage":
             return super().fit(x, y, epochs=epochs, validation_data=validation_data, **kwargs)
-        if self._compile_arguments is None:
-            raise ValueError("Call compile() (with no arguments for the defaults) before fit().")
-        if epochs <= self.head_epochs:
-            raise ValueError(
-                f"mode='two_stage' trains the head for head_epochs="
-                f"{self.head_epochs} epochs, then the whole model until "
-                f"`epochs`; pass epochs > {self.head_epochs} (got {epochs})."
-            )
-        kwargs.pop("initial_epoch", None)
-        self.set_encoder_trainable(False)
-        super().compile(**self._stage_compile_arguments(learning_rate_factor=1.0))
-        head = super().fit(
-            x, y, epochs=self.head_epochs, validation_data=validation_data, **kwargs
+        return fit_two_stage(
+            self, super().fit, super().compile, x, y, epochs, validation_data, **kwargs
         )
-        head_history = dict(head.history), list(head.epoch)
-        self.set_encoder_trainable(True)
-        super().compile(
-            **self._stage_compile_arguments(self.encoder_learning_rate_factor)
-        )
-        whole = super().fit(
-            x, y, epochs=epochs, initial_epoch=self.head_epochs,
-            validation_data=validation_data, **kwargs,
-        )
-        whole.history = {
-            key: head_history[0].get(key, []) + values
-            for key, values in whole.history.items()
-        }
-        whole.epoch = head_history[1] + list(whole.epoch)
-        return whole
 
     def _checked_labels(self, x, y, name):
         if y is not None:
@@ -288,8 +265,11 @@ def check_arguments(num_classes, mode, head_epochs, encoder_learning_rate_factor
         raise ValueError(f"mode must be one of {MODES}; got {mode!r}.")
     if isinstance(num_classes, bool) or int(num_classes) != num_classes or num_classes < 2:
         raise ValueError(f"num_classes must be an int >= 2; got {num_classes!r}.")
-    if int(head_epochs) != head_epochs or head_epochs < 1:
-        raise ValueError(f"head_epochs must be a positive int; got {head_epochs!r}.")
+    if head_epochs is not None and (int(head_epochs) != head_epochs or head_epochs < 1):
+        raise ValueError(
+            f"head_epochs must be a positive int, or None for a fifth of fit's "
+            f"epochs; got {head_epochs!r}."
+        )
     if not 0 < encoder_learning_rate_factor <= 1:
         raise ValueError(
             f"encoder_learning_rate_factor must be in (0, 1]; got "

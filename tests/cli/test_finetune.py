@@ -27,5 +27,7 @@ def test_bad_arguments_are_clear_errors(tmp_path, capsys):
     assert "no such file" in capsys.readouterr().err
     assert main(["finetune", "x.keras", "--labels-per-class", "zero"]) == 2
     assert "positive int or 'all'" in capsys.readouterr().err
-    assert main(["finetune", "x.keras", "--mode", "two_stage", "--epochs", "3"]) == 2
+    assert main(["finetune", "x.keras", "--head-epochs", "10", "--epochs", "3"]) == 2
     assert "--epochs > 10" in capsys.readouterr().err
+    assert main(["finetune", "x.keras", "--batch-size", "0"]) == 2
+    assert "--batch-size must be a positive int" in capsys.readouterr().err

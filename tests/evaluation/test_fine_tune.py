@@ -46,8 +46,10 @@ def test_two_stage_and_probe_modes():
 
 
 def test_a_step_budget_sets_the_epochs():
-    # 20 images in batches of 2 (at least 8 steps per epoch): 10 steps an epoch.
-    assert fine_tune(tiny_conv_net(), TRAIN, TEST, steps=25)["epochs"] == 3
+    # 20 images in batches of 2: 10 steps an epoch.
+    assert fine_tune(tiny_conv_net(), TRAIN, TEST, steps=25, batch_size=2)["epochs"] == 3
+    # fit's own batch size, 32, by default: one step an epoch.
+    assert fine_tune(tiny_conv_net(), TRAIN, TEST, steps=2, mode="finetune")["epochs"] == 2
     rows = label_efficiency(
         tiny_conv_net(), TRAIN, TEST, labels_per_class=(1,), draws=1, k=3,
         probe_epochs=1, fine_tune=True, fine_tune_steps=3,

@@ -75,8 +75,33 @@ def test_two_stage_runs_both_stages():
     assert model.encoder.trainable
     # The head stage runs at two_stage's default 1e-2, the encoder at half.
     assert np.isclose(float(model.optimizer.learning_rate), 0.5e-2)
-    with pytest.raises(ValueError, match="epochs > 1"):
-        model.fit(IMAGES, LABELS, epochs=1, verbose=0)
+
+
+def test_a_short_two_stage_fit_trains_the_head_only_and_says_so():
+    model = classifier("two_stage")  # head_epochs=1
+    before = encoder_arrays(model)
+    model.compile()
+    with pytest.warns(UserWarning, match="trained only the head: head_epochs=1 >= epochs=1"):
+        history = model.fit(IMAGES, LABELS, epochs=1, batch_size=8, verbose=0)
+    assert history.epoch == [0]
+    assert not any(changed(before, encoder_arrays(model)))
+
+
+def test_the_default_is_two_stage_with_a_fifth_of_the_epochs_on_the_head():
+    from keras_ssl.tasks.two_stage import head_stage_epochs
+
+    model = keras_ssl.ImageClassifier(encoder=tiny_conv_net(), num_classes=3)
+    assert model.mode == "two_stage" and model.head_epochs is None
+    assert [head_stage_epochs(None, e) for e in (1, 2, 5, 50)] == [1, 1, 1, 10]
+    assert head_stage_epochs(10, 3) == 3
+    model.compile()
+    history = model.fit(IMAGES, LABELS, epochs=5, batch_size=8, verbose=0)
+    assert history.epoch == [0, 1, 2, 3, 4]
+    # The last four epochs trained the encoder, at a tenth of 1e-2.
+    assert model.encoder.trainable
+    assert np.isclose(float(model.optimizer.learning_rate), 1e-3)
+    with pytest.raises(ValueError, match="or None for a fifth"):
+        keras_ssl.ImageClassifier(encoder=tiny_conv_net(), num_classes=3, head_epochs=0)
 
 
 def test_predict_returns_probabilities_for_uint8_and_float_pixels():
@@ -171,18 +196,23 @@ def test_bad_arguments_raise_clear_errors():
 
 
 @pytest.mark.large
-def test_fine_tuning_a_preset_beats_its_probe_at_10_labels_per_class():
-    train = mnist5k_subset("train", per_class=10)
-    test = mnist5k_subset("test")
-    accuracy = {}
-    for mode in ("probe", "finetune", "two_stage"):
-        keras.utils.set_random_seed(0)
-        model = keras_ssl.ImageClassifier.from_preset(
-            "simclr_convnet_mnist5k", num_classes=10, mode=mode
-        )
-        model.compile()
-        model.fit(*train, epochs=50, batch_size=12, verbose=0)
-        accuracy[mode] = model.evaluate(*test, verbose=0, return_dict=True)["accuracy"]
-    print(accuracy)
-    assert accuracy["finetune"] > accuracy["probe"]
-    assert accuracy["two_stage"] > accuracy["probe"]
+def test_the_defaults_beat_the_probe_at_10_labels_per_class():
+    # Issue 30's check, as a user writes it: from_preset, compile(),
+    # fit(epochs=50, batch_size=32), mean over label draws 0-4.
+    x_pool, y_pool = keras_ssl.datasets.mnist5k("train")
+    test = keras_ssl.datasets.mnist5k("test")
+    accuracy = {"defaults": [], "probe": []}
+    for draw in range(5):
+        index = keras_ssl.datasets.per_class_subset(y_pool, 10, seed=draw)
+        for name, config in (("defaults", {}), ("probe", {"mode": "probe"})):
+            keras.utils.set_random_seed(draw)
+            model = keras_ssl.ImageClassifier.from_preset(
+                "simclr_convnet_mnist5k", num_classes=10, **config
+            )
+            model.compile()
+            model.fit(x_pool[index], y_pool[index], epochs=50, batch_size=32, verbose=0)
+            accuracy[name].append(
+                model.evaluate(*test, verbose=0, return_dict=True)["accuracy"]
+            )
+    print({name: np.mean(values) for name, values in accuracy.items()})
+    assert np.mean(accuracy["defaults"]) > np.mean(accuracy["probe"]) + 0.02
