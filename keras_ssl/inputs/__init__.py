@@ -6,9 +6,10 @@ step, and counts the examples of a batch. Nothing else in keras_ssl parses
 input formats.
 """
 
+from keras_ssl.inputs.audio_inputs import AudioInputs
 from keras_ssl.inputs.base_inputs import Inputs
 from keras_ssl.inputs.image_inputs import ImageInputs
 from keras_ssl.inputs.masked_text_inputs import MaskedTextInputs
 from keras_ssl.inputs.text_inputs import TextInputs
 
-__all__ = ["ImageInputs", "Inputs", "MaskedTextInputs", "TextInputs"]
+__all__ = ["AudioInputs", "ImageInputs", "Inputs", "MaskedTextInputs", "TextInputs"]
