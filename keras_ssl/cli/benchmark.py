@@ -20,7 +20,9 @@ def add_parser(subparsers):
         "model",
         metavar="PRESET_OR_FILE",
         help="a preset name, or a .keras file (an SSL model, whose .encoder "
-        "is measured, or a plain encoder); 'pixels' for the raw-pixel baseline",
+        "is measured, or a plain encoder); 'pixels' for the raw-pixel "
+        "baseline; random:PRESET_OR_FILE for that encoder's architecture with "
+        "fresh random weights (the random-init baseline)",
     )
     parser.add_argument(
         "--data", default="fashion_mnist", choices=("fashion_mnist", "mnist5k"),
@@ -37,6 +39,9 @@ def add_parser(subparsers):
     parser.add_argument("--fine-tune-epochs", type=int, default=50)
     parser.add_argument("--no-fine-tune", action="store_true",
                         help="skip the fine-tune columns (the long part)")
+    parser.add_argument("--train-batch-norm", action="store_true",
+                        help="fine-tune with BatchNorm on batch statistics: with "
+                        "random:..., the supervised-from-scratch baseline")
     parser.add_argument("--k", type=int, default=200, help="kNN neighbours")
     parser.add_argument("--temperature", type=float, default=0.1, help="kNN temperature")
     parser.add_argument("--subset", type=int, default=None,
@@ -72,6 +77,15 @@ def run(args):
             raise ValueError(f"--{flag.replace('_', '-')} must be a positive int.")
     if args.model == "pixels":
         encoder, description = None, "raw pixels"
+    elif args.model.startswith("random:"):
+        import keras
+
+        trained, trained_description = load_encoder(args.model[len("random:"):])
+        keras.utils.set_random_seed(args.seed)
+        encoder = keras.saving.deserialize_keras_object(
+            keras.saving.serialize_keras_object(trained)
+        )
+        description = f"a random-init copy of the architecture of {trained_description}"
     else:
         encoder, description = load_encoder(args.model)
     name = args.name or args.model
@@ -86,6 +100,7 @@ def run(args):
         probe_epochs=args.probe_epochs,
         fine_tune=not args.no_fine_tune,
         fine_tune_epochs=args.fine_tune_epochs,
+        fine_tune_kwargs={"train_batch_norm": True} if args.train_batch_norm else None,
         seed=args.seed,
         subset=args.subset,
     )

@@ -36,3 +36,25 @@ def test_bad_arguments_are_clear_errors(capsys):
     assert "each entry must be a number in (0, 1)" in capsys.readouterr().err
     assert main(["benchmark", "pixels", "--draws", "0"]) == 2
     assert "--draws must be a positive int" in capsys.readouterr().err
+
+
+def test_a_random_init_row_has_fresh_weights(tmp_path, capsys, monkeypatch):
+    import numpy as np
+
+    from keras_ssl.evaluation import benchmark_protocol
+
+    seen = {}
+
+    def record(encoder, data, **kwargs):
+        seen["encoder"], seen["kwargs"] = encoder, kwargs
+        return {"probe_accuracy_all": 0.5, "knn_accuracy_all": 0.5}
+
+    monkeypatch.setattr(benchmark_protocol, "benchmark_metrics", record)
+    code = main(["benchmark", "random:simclr_convnet_mnist5k", "--train-batch-norm",
+                 "--output", str(tmp_path / "row.json")])
+    assert code == 0, capsys.readouterr()
+    pretrained = keras_ssl.load_encoder("simclr_convnet_mnist5k")
+    assert seen["encoder"].get_config() == pretrained.get_config()
+    assert not np.allclose(seen["encoder"].get_weights()[0], pretrained.get_weights()[0])
+    assert seen["kwargs"]["fine_tune_kwargs"] == {"train_batch_norm": True}
+    assert "random-init copy" in capsys.readouterr().out
