@@ -36,6 +36,12 @@ def _row(preset):
     # Text presets: their low-label probe (fortunes: 20/class) and masked-
     # token figures in the first column, the all-labels probe in the second.
     parts = []
+    if "probe_accuracy_1_percent" in metrics:
+        # Fashion-MNIST's benchmark protocol: 1% and 10% of the labels.
+        parts.append(
+            f"1% labels: {_percent(metrics['probe_accuracy_1_percent'])}, 10%: "
+            f"{_percent(metrics['probe_accuracy_10_percent'])}"
+        )
     if "probe_accuracy_20_per_class" in metrics:
         parts.append(f"20 labels/class: {_percent(metrics['probe_accuracy_20_per_class'])}")
     if "masked_token_accuracy" in metrics:
