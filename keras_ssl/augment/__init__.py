@@ -2,6 +2,8 @@
 
 from keras_ssl.augment.apply_view import make_view
 from keras_ssl.augment.identity_view import IdentityView
+from keras_ssl.augment.jigsaw_permutations import maximal_hamming_permutations
+from keras_ssl.augment.jigsaw_tiles import random_jigsaw_puzzles
 from keras_ssl.augment.multi_crop import multi_crop_sizes
 from keras_ssl.augment.multi_crop import multi_crop_views
 from keras_ssl.augment.random_resized_crop import RandomResizedCrop
@@ -26,9 +28,11 @@ __all__ = [
     "default_views",
     "digit_views",
     "list_view_recipes",
+    "maximal_hamming_permutations",
     "make_view",
     "multi_crop_sizes",
     "multi_crop_views",
+    "random_jigsaw_puzzles",
     "register_view_recipe",
     "rotate_90",
     "rotation_batch",

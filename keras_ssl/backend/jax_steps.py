@@ -69,6 +69,8 @@ class SSLTrainSteps:
         )
         with keras.StatelessScope(state_mapping=mapping) as scope:
             self.after_train_step()
+        # E.g. SwAV renormalizes its (trainable) prototypes after the step.
+        trainable = _collect(scope, self.trainable_variables, trainable)
         non_trainable = _collect(
             scope, self.non_trainable_variables, non_trainable
         )

@@ -4,7 +4,8 @@ import keras
 
 
 class FitBegin(keras.callbacks.Callback):
-    """Calls `model.begin_fit(epochs, steps_per_epoch)` as training starts.
+    """Calls `model.begin_fit(epochs, steps_per_epoch)` as training starts,
+    and `model.begin_epoch` / `model.end_epoch` around each epoch.
 
     Keras knows the steps per epoch only once it has adapted the input, so
     a method that plans by steps (e.g. BYOL's momentum schedule) hears of
@@ -13,3 +14,9 @@ class FitBegin(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.model.begin_fit(self.params.get("epochs"), self.params.get("steps"))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.model.begin_epoch(epoch)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.model.end_epoch(epoch, logs or {})

@@ -29,6 +29,8 @@ class SSLModel(SSLTrainSteps, AtomicModelSaving, keras.Model):
       step, e.g. a moving-average update of a target network.
     - `begin_fit(epochs, steps_per_epoch)`: runs as `fit` starts, once the
       steps per epoch are known (e.g. to plan a momentum schedule).
+    - `begin_epoch(epoch)` / `end_epoch(epoch, logs)`: run around each
+      epoch of `fit`, outside the traced step (e.g. SwAV's epoch count).
     - `default_optimizer()`: what `compile()` uses when given none.
 
     A method whose loss compares the examples of a batch sets
@@ -95,6 +97,12 @@ class SSLModel(SSLTrainSteps, AtomicModelSaving, keras.Model):
 
     def begin_fit(self, epochs, steps_per_epoch):
         """Runs as `fit` starts, with its epochs and steps (default: nothing)."""
+
+    def begin_epoch(self, epoch):
+        """Runs as each epoch of `fit` starts (default: nothing)."""
+
+    def end_epoch(self, epoch, logs):
+        """Runs as each epoch of `fit` ends, with its logs (default: nothing)."""
 
     def default_optimizer(self):
         """The optimizer `compile()` uses when none is given."""

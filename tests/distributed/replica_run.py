@@ -6,7 +6,7 @@ per process), for every method named (or all of them):
 
     KERAS_BACKEND=tensorflow python replica_run.py simclr byol
     XLA_FLAGS=--xla_force_host_platform_device_count=2 KERAS_BACKEND=jax \
-        python replica_run.py simsiam moco nnclr dino mae
+        python replica_run.py simsiam moco nnclr dino mae swav
 
 TensorFlow runs the second model under `MirroredStrategy` over 2 logical
 CPUs, JAX under `keras.distribution.DataParallel` over 2 host devices. Both
@@ -100,6 +100,14 @@ def _method(method, augmentation):
             any_size, augmentation=augmentation + (shrink,), hidden_units=(16,),
             bottleneck_units=8, output_units=16, tau_base=0.9, seed=0,
         )
+    if method == "swav":  # Sinkhorn over the global batch and a queue of 32 images.
+        any_size = encoder()
+        any_size.input_spec = keras.layers.InputSpec(ndim=4, axes={-1: 1})
+        return keras_ssl.SwAV(
+            any_size, augmentation=augmentation + (shrink,), num_prototypes=16,
+            freeze_prototypes_epochs=0, queue_size=32, queue_start_epoch=0,
+            seed=0, **HEADS,
+        )
     if method == "mae":  # No views: masks drawn for the global batch.
         vit = keras_ssl.encoders.ViT(
             input_shape=(12, 12, 1), patch_size=4, hidden_dim=16, num_layers=1,
@@ -118,6 +126,10 @@ def _method(method, augmentation):
 def build(method):
     keras.utils.set_random_seed(0)
     model = _method(method, (identity, mirror))
+    if method == "swav":  # A full queue: Sinkhorn's sums cover it and the batch.
+        rows = np.random.default_rng(2).normal(size=(32, 2, 8))
+        rows /= np.linalg.norm(rows, axis=-1, keepdims=True)
+        model.queue.push(rows.reshape(32, 16).astype("float32"))
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))
     return model
 
@@ -150,6 +162,18 @@ def per_replica_statistics_loss(model, images):
     return float(np.mean([keras.ops.convert_to_numpy(h) for h in halves])), float(
         keras.ops.convert_to_numpy(loss(z1, z2))
     )
+
+
+def per_replica_codes_difference(model, images):
+    """How far Sinkhorn codes of each replica's half differ from the global
+    batch's: the 2-replica match is a real check of the global sums."""
+    projection = model.projector(model.encoder(images, training=True), training=True)
+    scores = model.prototypes(keras.ops.normalize(projection, axis=-1))
+    half = GLOBAL_BATCH // 2
+    local = [keras_ssl.losses.sinkhorn_knopp(scores[:half]),
+             keras_ssl.losses.sinkhorn_knopp(scores[half:])]
+    full = keras_ssl.losses.sinkhorn_knopp(scores)
+    return float(np.abs(np.concatenate(local) - keras.ops.convert_to_numpy(full)).max())
 
 
 def weights(model):
@@ -192,6 +216,9 @@ def compare(method, images, distribute):
     statistics = None
     if method in ("barlow_twins", "vicreg"):  # On a model of its own.
         statistics = per_replica_statistics_loss(build(method), images)
+    codes_difference = None
+    if method == "swav":
+        codes_difference = per_replica_codes_difference(build(method), images)
     single = build(method)
     initial_weights = weights(single)
     single_logs, single_weights = one_step(single, images)
@@ -213,6 +240,8 @@ def compare(method, images, distribute):
     }
     if statistics is not None:
         result["per_replica_statistics_loss"], result["global_loss"] = statistics
+    if codes_difference is not None:
+        result["per_replica_codes_difference"] = codes_difference
     single_queue, replica_queue = queue_of(single), queue_of(model)
     if single_queue is not None:
         result["queue_pointer"] = [single_queue["pointer"], replica_queue["pointer"]]

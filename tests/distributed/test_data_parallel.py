@@ -17,7 +17,9 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-METHODS = ("simclr", "byol", "simsiam", "barlow_twins", "vicreg", "moco", "nnclr", "dino", "mae")
+METHODS = (
+    "simclr", "byol", "simsiam", "barlow_twins", "vicreg", "moco", "nnclr", "dino", "mae", "swav",
+)
 
 
 @pytest.fixture(scope="module")
@@ -67,13 +69,21 @@ def test_batch_statistics_are_global(results, method):
     )
 
 
-@pytest.mark.parametrize("method", ["moco", "nnclr"])
+@pytest.mark.parametrize("method", ["moco", "nnclr", "swav"])
 def test_queue_is_pushed_once_per_global_step(results, method):
     result = results[method]
-    # One global batch of 16 keys, pushed once (not once per replica).
-    assert result["queue_filled"] == [16, 16]
+    # One global batch of 16 keys, pushed once (not once per replica); SwAV's
+    # queue of 32 starts full (so that its step uses it).
+    assert result["queue_filled"] == ([32, 32] if method == "swav" else [16, 16])
     assert result["queue_pointer"] == [16, 16]
     assert result["queue_difference"] < 1e-4
+
+
+def test_swav_codes_are_sinkhorn_over_the_global_batch(results):
+    # Codes of each replica's half alone differ: the loss and weight match
+    # above shows Sinkhorn's sums run over the global batch of both replicas
+    # (and the full queue, counted once).
+    assert results["swav"]["per_replica_codes_difference"] > 1e-3
 
 
 def test_replicas_draw_different_views(results):

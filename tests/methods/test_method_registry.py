@@ -24,10 +24,10 @@ BASE_OWNED = (
 def test_the_methods_keep_their_registered_and_keras_names():
     expected = {
         "autoencoder": "ConvAutoencoder", "barlow_twins": "BarlowTwins", "byol": "BYOL",
-        "dino": "DINO",
+        "dino": "DINO", "jigsaw": "Jigsaw",
         "mae": "MAE", "mlm": "MaskedLM", "moco": "MoCo", "nnclr": "NNCLR",
         "rotation": "RotationPrediction", "simclr": "SimCLR", "simcse": "SimCSE",
-        "simsiam": "SimSiam",
+        "simsiam": "SimSiam", "swav": "SwAV",
         "vicreg": "VICReg",
     }
     assert sorted(keras_ssl.list_methods()) == sorted(expected)

@@ -56,19 +56,24 @@ def metadata(name):
     return read_preset(shipped_presets()[name]).metadata
 
 
-def test_every_registered_method_has_a_preset_and_the_zoo_is_small():
+#: Methods that landed before their preset, and the issue that owes it. A
+#: method leaves this list in the commit that ships its preset (the test
+#: below fails while it is listed and has one).
+PRESET_PENDING = {
+    "Jigsaw": "issue 31 item 7",
+    "SwAV": "issue 31 item 7",
+}
+
+
+def test_every_registered_method_has_a_preset():
+    # The zoo's size cap and storage rules: test_zoo_storage.py.
     methods = {metadata(name)["method"] for name in PRESETS}
     registered = {
         keras_ssl.methods.get_method(name).__name__ for name in keras_ssl.list_methods()
     }
-    assert methods >= registered, registered - methods
-    total = sum(
-        os.path.getsize(os.path.join(root, file))
-        for name in PRESETS
-        for root, _, files in os.walk(shipped_presets()[name])
-        for file in files
-    )
-    assert total < 60 * 2**20  # the cap the method issue allows
+    assert methods >= registered - set(PRESET_PENDING), registered - methods
+    assert not methods & set(PRESET_PENDING), "remove shipped methods from PRESET_PENDING"
+    assert set(PRESET_PENDING) <= registered, "PRESET_PENDING names no such method"
 
 
 @pytest.mark.parametrize("name", PRESETS)
@@ -145,12 +150,16 @@ def reproduce_metrics(name, labels_per_class):
             keras_ssl.load_encoder(name), heldout
         )
         keys.append("heldout_probe_accuracy")
+    # Weights stored in half precision: the figures recomputed from them
+    # when they were converted (each within 0.2 points of the card's float32
+    # figure, test_zoo_storage.py).
+    expected = dict(stored["metrics"], **stored.get("weights_check", {}).get("metrics", {}))
     for key in keys:
         tolerance = HELDOUT_TOLERANCE if key == "heldout_probe_accuracy" else TOLERANCE
-        assert abs(measured[key] - stored["metrics"][key]) <= tolerance, (
+        assert abs(measured[key] - expected[key]) <= tolerance, (
             key,
             measured[key],
-            stored["metrics"][key],
+            expected[key],
         )
 
 
@@ -160,6 +169,8 @@ def is_mnist5k_preset(name):
 
 @pytest.mark.parametrize("name", PRESETS)
 def test_the_preset_reproduces_its_all_labels_figure(name):
+    if metadata(name)["data"].startswith("Fashion-MNIST"):
+        pytest.skip("the whole protocol: test_fashion_mnist_presets.py, --run-large")
     if is_mnist5k_preset(name) and tensorflow_checks_the_figures():
         pytest.skip("recomputed under TensorFlow; here its features are compared")
     reproduce_metrics(name, ("all",))
@@ -201,4 +212,6 @@ def test_every_image_encoder_gives_tensorflows_features():
 @pytest.mark.large
 @pytest.mark.parametrize("name", PRESETS)
 def test_the_preset_reproduces_its_10_per_class_figure(name):
+    if metadata(name)["data"].startswith("Fashion-MNIST"):
+        pytest.skip("its card has the benchmark protocol's budgets: test_fashion_mnist_presets.py")
     reproduce_metrics(name, (10,))
