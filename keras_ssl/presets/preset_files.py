@@ -14,6 +14,11 @@ A preset is a directory holding:
 `read_preset` checks all of it before anything is built: the files exist,
 both JSON files parse and have the expected shape, and the weights' sha256
 matches `metadata.json`.
+
+The floating weights may be stored in float32, float16 or bfloat16 (Keras's
+h5 convention: bfloat16 data carries the attribute `dtype="bfloat16"`).
+Keras loads each value into its variable and casts it to the variable's own
+dtype, so half-precision files load into float32 models.
 """
 
 import collections
@@ -21,6 +26,12 @@ import hashlib
 import json
 import os
 
+import h5py
+import keras
+import ml_dtypes
+import numpy as np
+
+from keras_ssl.presets.preset_metadata import WEIGHTS_DTYPES
 from keras_ssl.presets.preset_metadata import PresetError
 from keras_ssl.presets.preset_metadata import check_stored_metadata
 
@@ -46,6 +57,33 @@ VerifiedPreset = collections.namedtuple(
 )
 
 
+def _without_compile_config(config):
+    """The serialized model minus what `compile()` set (the preset holds no
+    optimizer; `from_preset` compiles with the method's defaults)."""
+    if isinstance(config, dict):
+        return {
+            key: _without_compile_config(value)
+            for key, value in config.items()
+            if key != "compile_config"
+        }
+    if isinstance(config, list):
+        return [_without_compile_config(value) for value in config]
+    return config
+
+
+def model_config_json(model):
+    """`config.json`'s text for `model`: its serialized config without the
+    compile config."""
+    config = _without_compile_config(keras.saving.serialize_keras_object(model))
+    try:
+        return json.dumps(config, indent=2, sort_keys=True)
+    except TypeError as error:
+        raise ValueError(
+            f"save_preset: the config of {type(model).__name__} is not JSON "
+            f"({error}); make get_config() return plain Python values."
+        ) from error
+
+
 def file_sha256(path, chunk_bytes=1 << 20):
     """Hex sha256 of a file's bytes."""
     digest = hashlib.sha256()
@@ -53,6 +91,21 @@ def file_sha256(path, chunk_bytes=1 << 20):
         for chunk in iter(lambda: file.read(chunk_bytes), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def read_text(path):
+    with open(path, encoding="utf-8") as file:
+        return file.read()
+
+
+def write_text(path, text):
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(text)
+
+
+def write_metadata(directory, metadata):
+    """Write `metadata.json` in a preset directory."""
+    write_text(os.path.join(directory, METADATA_FILE), json.dumps(metadata, indent=2) + "\n")
 
 
 def read_json(path, remedy):
@@ -134,3 +187,105 @@ def read_preset(directory, remedy=LOCAL_REMEDY):
     config = read_json(config_path, remedy)
     check_config(config, metadata, config_path, remedy)
     return VerifiedPreset(directory, config, metadata, weights_path)
+
+
+NUMPY_WEIGHTS_DTYPES = {
+    "float32": np.float32,
+    "float16": np.float16,
+    "bfloat16": ml_dtypes.bfloat16,
+}
+
+
+def _float_dtype(dataset):
+    """A weights dataset's floating dtype name, or None (counters, seeds)."""
+    marker = dataset.attrs.get("dtype")
+    if marker in ("bfloat16", b"bfloat16"):
+        return "bfloat16"
+    return dataset.dtype.name if dataset.dtype.kind == "f" else None
+
+
+def as_stored(value, dtype):
+    """A numpy array as its variable holds it after `dtype` storage."""
+    if not np.issubdtype(value.dtype, np.floating) or dtype == "float32":
+        return value
+    return value.astype(NUMPY_WEIGHTS_DTYPES[dtype]).astype(value.dtype)
+
+
+def weights_file_dtypes(weights_path):
+    """The sorted dtype names of the floating datasets of a weights file.
+
+    Args:
+        weights_path: str. A `model.weights.h5`.
+
+    Example:
+    ```python
+    weights_file_dtypes("zoo/simclr_convnet_mnist5k/model.weights.h5")
+    # ['float32']
+    ```
+    """
+    found = set()
+
+    def visit(_, item):
+        if isinstance(item, h5py.Dataset) and _float_dtype(item):
+            found.add(_float_dtype(item))
+
+    with h5py.File(weights_path, "r") as file:
+        file.visititems(visit)
+    return sorted(found)
+
+
+def _copy_group(source, target, dtype):
+    target.attrs.update(source.attrs)
+    for key, item in source.items():
+        if isinstance(item, h5py.Group):
+            _copy_group(item, target.create_group(key), dtype)
+            continue
+        attrs = {k: v for k, v in item.attrs.items() if k != "dtype"}
+        kind = _float_dtype(item)
+        if kind is None:
+            value = item[()]
+        else:
+            wide = np.asarray(item[()])
+            if kind == "bfloat16":  # stored as opaque 2-byte values
+                wide = wide.view(ml_dtypes.bfloat16)
+            wide = wide.astype(np.float32)
+            with np.errstate(over="ignore"):
+                value = wide.astype(NUMPY_WEIGHTS_DTYPES[dtype])
+            if np.any(np.isfinite(wide) & ~np.isfinite(value.astype(np.float32))):
+                raise ValueError(
+                    f"{item.name} has values up to {np.abs(wide).max():.4g}, "
+                    f"beyond what {dtype} holds (65504 for float16); store "
+                    f"these weights in bfloat16 or float32."
+                )
+            if dtype == "bfloat16":
+                attrs["dtype"] = "bfloat16"
+        dataset = target.create_dataset(key, data=value, track_times=False)
+        dataset.attrs.update(attrs)
+
+
+def write_weights_as(source, target, dtype):
+    """Copy a weights file, storing its floating datasets in `dtype`.
+
+    Integer datasets (seed states, counters) are copied unchanged; so are
+    the groups and attributes Keras reads back.
+
+    Args:
+        source: str. A `model.weights.h5` (any of the stored dtypes).
+        target: str. The file to write.
+        dtype: str. "float32", "float16" or "bfloat16".
+
+    Raises:
+        ValueError: an unknown dtype, or a finite value that `dtype`
+            cannot hold (float16 overflows past 65504).
+
+    Example:
+    ```python
+    write_weights_as("model.weights.h5", "half.weights.h5", "float16")
+    ```
+    """
+    if dtype not in WEIGHTS_DTYPES:
+        raise ValueError(
+            f"weights dtype {dtype!r} is not one of {list(WEIGHTS_DTYPES)}."
+        )
+    with h5py.File(source, "r") as old, h5py.File(target, "w") as new:
+        _copy_group(old, new, dtype)

@@ -9,7 +9,8 @@ A preset's metadata has two kinds of keys:
   `metrics` that `list_presets` shows); optionally `description` and any
   other JSON-serializable keys (hardware, run time, optimizer, ...).
 - derived by `save_preset` from the model, the files and the environment:
-  see `DERIVED_KEYS`.
+  see `DERIVED_KEYS`, and `OPTIONAL_DERIVED_KEYS` (absent from presets saved
+  before they existed: such weights are float32).
 
 A preset's default card (README.md) is written from its complete metadata
 by `default_card`, so every figure on it is one the recipe measured.
@@ -63,6 +64,16 @@ DERIVED_KEYS = {
     "weights_bytes": _INT,
 }
 
+#: The dtypes a preset's floating weights may be stored in; loading casts
+#: them to each variable's own dtype (float32 in keras_ssl's models).
+WEIGHTS_DTYPES = ("float32", "float16", "bfloat16")
+
+_CHECK = "object with 'metrics' and 'command'"
+
+# Derived keys checked where present: the weights' stored dtype; the figures
+# recomputed from converted weights (see `stored_weights_section`).
+OPTIONAL_DERIVED_KEYS = {"weights_dtype": _STR, "weights_check": _CHECK}
+
 _HEX = frozenset("0123456789abcdef")
 
 
@@ -85,6 +96,12 @@ def _type_ok(value, kind):
         return value is None or _is_int(value)
     if kind == _STR:
         return isinstance(value, str) and bool(value)
+    if kind == _CHECK:
+        return (
+            isinstance(value, dict)
+            and _type_ok(value.get("metrics"), _METRICS)
+            and isinstance(value.get("command"), str)
+        )
     return (
         isinstance(value, dict)
         and bool(value)
@@ -100,9 +117,15 @@ def metadata_problems(metadata, keys):
     missing = sorted(key for key in keys if key not in metadata)
     if missing:
         problems.append(f"missing keys {missing}")
-    for key, kind in keys.items():
+    optional = OPTIONAL_DERIVED_KEYS if "weights_sha256" in keys else {}
+    for key, kind in {**keys, **optional}.items():
         if key in metadata and not _type_ok(metadata[key], kind):
             problems.append(f"{key!r} must be {kind}, got {metadata[key]!r}")
+    dtype = metadata.get("weights_dtype", "float32")
+    if optional and isinstance(dtype, str) and dtype not in WEIGHTS_DTYPES:
+        problems.append(
+            f"weights_dtype must be one of {list(WEIGHTS_DTYPES)}, got {dtype!r}"
+        )
     headline = metadata.get("headline_metric")
     metrics = metadata.get("metrics")
     if isinstance(headline, str) and isinstance(metrics, dict):
@@ -146,7 +169,10 @@ def check_given_metadata(metadata):
         metadata = _plain_numbers(metadata)
     problems = metadata_problems(metadata, GIVEN_KEYS)
     if isinstance(metadata, dict):
-        derived = sorted(key for key in metadata if key in DERIVED_KEYS)
+        derived = sorted(
+            key for key in metadata
+            if key in DERIVED_KEYS or key in OPTIONAL_DERIVED_KEYS
+        )
         if derived:
             problems.append(
                 f"keys {derived} are derived by save_preset from the model and "
@@ -185,6 +211,33 @@ def _number(value):
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
+def stored_weights_section(metadata):
+    """The card's "Stored weights" lines (none unless the weights were
+    converted): the stored dtype and the figures recomputed from it."""
+    check, dtype = metadata.get("weights_check"), metadata.get("weights_dtype")
+    if not check:
+        return []
+    lines = [
+        "## Stored weights", "",
+        f"model.weights.h5 holds the weights in {dtype} "
+        f"({metadata['weights_bytes']:,} bytes; float32: "
+        f"{check['float32_weights_bytes']:,} bytes, sha256 "
+        f"`{check['float32_weights_sha256']}`); loading casts them to the "
+        f"model's float32 variables. The figures above are the float32 ones; "
+        f"recomputed from the stored weights they change by at most "
+        f"{check['max_change_points']:.2f} points (the zoo allows 0.2, "
+        f"zoo/README.md):", "",
+        f"| metric | float32 | {dtype} | change (points) |", "|---|---:|---:|---:|",
+    ]
+    for metric, value in check["metrics"].items():
+        before = metadata["metrics"][metric]
+        lines.append(
+            f"| {metric} | {_number(before)} | {_number(value)} | "
+            f"{100 * (value - before):+.2f} |"
+        )
+    return lines + ["", f"Measured with `{check['command']}`.", ""]
+
+
 def default_card(metadata):
     """Markdown card of a preset: what it is, how it was made, its metrics.
 
@@ -207,8 +260,9 @@ def default_card(metadata):
         f"{metadata['batch_size']} / {metadata['seed']} |",
         f"| made with | keras {metadata['keras_version']}, keras_ssl "
         f"{metadata['keras_ssl_version']}, {metadata['backend']} backend |",
-        f"| model.weights.h5 | {metadata['weights_bytes']:,} bytes, sha256 "
-        f"`{metadata['weights_sha256']}` |",
+        f"| model.weights.h5 | {metadata['weights_bytes']:,} bytes"
+        + (f", {metadata['weights_dtype']}" if "weights_dtype" in metadata else "")
+        + f", sha256 `{metadata['weights_sha256']}` |",
     ]
     if metadata.get("recipe"):
         lines.append(f"| made by | `{metadata['recipe']}` |")
@@ -227,8 +281,8 @@ def default_card(metadata):
     for metric, value in metadata["metrics"].items():
         marker = " (headline)" if metric == metadata["headline_metric"] else ""
         lines.append(f"| {metric}{marker} | {_number(value)} |")
+    lines += [""] + stored_weights_section(metadata)
     lines += [
-        "",
         "## Use",
         "",
         "```python",

@@ -110,6 +110,7 @@ def test_a_failure_part_way_leaves_nothing_half_written(tmp_path, monkeypatch):
         ({"headline_metric": "knn"}, "headline_metric 'knn' is not one of"),
         ({"metrics": {"acc": float("nan")}}, "'metrics' must be object"),
         ({"weights_sha256": "0" * 64}, "derived by save_preset"),
+        ({"weights_dtype": "float16"}, "derived by save_preset"),
         ({"hardware": object()}, "plain JSON values"),
     ],
 )
