@@ -12,6 +12,7 @@ from keras_ssl.augment.rotations import rotate_90
 from keras_ssl.augment.rotations import rotation_batch
 from keras_ssl.augment.view_augmentation import ViewAugmentation
 from keras_ssl.augment.view_recipes import byol_views
+from keras_ssl.augment.view_recipes import clothing_views
 from keras_ssl.augment.view_recipes import default_views
 from keras_ssl.augment.view_recipes import digit_views
 from keras_ssl.augment.view_recipes import list_view_recipes
@@ -25,6 +26,7 @@ __all__ = [
     "RotatedViews",
     "ViewAugmentation",
     "byol_views",
+    "clothing_views",
     "default_views",
     "digit_views",
     "list_view_recipes",

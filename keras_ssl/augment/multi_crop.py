@@ -137,12 +137,28 @@ def multi_crop_views(
     return tuple(views)
 
 
-def check_multi_crop_augmentation(augmentation, local_crops):
+def multi_crop_augmentation(
+    augmentation, image_shape, local_crops, default_local_crops, global_size,
+    local_size, global_scale, local_scale, method,
+):
+    """The crops a multi-crop method (DINO, SwAV) trains on: `augmentation`
+    checked, or when None `multi_crop_views` with the method's defaults
+    (`default_local_crops` local crops unless `local_crops` says)."""
+    if augmentation is None:
+        augmentation = multi_crop_views(
+            image_shape, default_local_crops if local_crops is None else local_crops,
+            global_size, local_size, global_scale, local_scale,
+        )
+    check_multi_crop_augmentation(augmentation, local_crops, method)
+    return augmentation
+
+
+def check_multi_crop_augmentation(augmentation, local_crops, method="DINO"):
     """A multi-crop `augmentation` is a tuple of one view per crop (the 2
     global crops first), as many as `local_crops` asks for (None: any)."""
     if not isinstance(augmentation, (tuple, list)):
         raise ValueError(
-            "DINO's augmentation is a tuple with one layer/callable per "
+            f"{method}'s augmentation is a tuple with one layer/callable per "
             "crop (2 global crops, then the local ones), e.g. "
             "keras_ssl.augment.multi_crop_views(image_shape, local_crops=6)."
         )

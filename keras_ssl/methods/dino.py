@@ -6,7 +6,7 @@ from keras import ops
 from keras_ssl import augment
 from keras_ssl.augment.multi_crop import GLOBAL_CROPS
 from keras_ssl.augment.multi_crop import check_local_not_larger
-from keras_ssl.augment.multi_crop import check_multi_crop_augmentation
+from keras_ssl.augment.multi_crop import multi_crop_augmentation
 from keras_ssl.backend.cross_replica import all_gather_batch
 from keras_ssl.backend.cross_replica import replica_seed
 from keras_ssl.encoders.encoder_checks import check_accepts_image_size
@@ -136,12 +136,10 @@ class DINO(MomentumTarget, JointEmbeddingModel):
         **kwargs,
     ):
         image_shape, _ = image_encoder_shape(encoder)
-        if augmentation is None:
-            augmentation = augment.multi_crop_views(
-                image_shape, 6 if local_crops is None else local_crops,
-                global_size, local_size, global_scale, local_scale,
-            )
-        check_multi_crop_augmentation(augmentation, local_crops)
+        augmentation = multi_crop_augmentation(
+            augmentation, image_shape, local_crops, 6, global_size, local_size,
+            global_scale, local_scale, "DINO",
+        )
         super().__init__(
             encoder=encoder, augmentation=augmentation, seed=seed, **kwargs
         )

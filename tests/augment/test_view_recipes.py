@@ -14,7 +14,7 @@ from keras_ssl.augment import simclr_views
 from keras_ssl.augment import view_recipe
 from keras_ssl.augment.view_recipes import unregister_view_recipe
 
-BUILT_IN = ["byol", "digits", "identity", "simclr"]
+BUILT_IN = ["byol", "clothing", "digits", "identity", "simclr"]
 
 
 def test_the_built_in_recipes_are_registered():
@@ -94,3 +94,18 @@ def test_configs_saved_under_the_old_module_still_load():
     revived = keras.saving.deserialize_keras_object(config)
     assert type(revived) is ViewAugmentation
     assert revived.get_config() == simclr_views().get_config()
+
+
+def test_clothing_views_are_digit_views_with_a_flip_and_wider_crops():
+    from keras_ssl.augment import clothing_views
+    from keras_ssl.augment import digit_views
+
+    clothing = clothing_views(seed=3).get_config()
+    digits = digit_views(seed=3).get_config()
+    assert clothing["horizontal_flip"] and not digits["horizontal_flip"]
+    assert tuple(clothing["crop_scale"]) == (0.3, 1.0)
+    assert tuple(digits["crop_scale"]) == (0.4, 1.0)
+    different = {"horizontal_flip", "crop_scale", "name"}
+    assert {k: v for k, v in clothing.items() if k not in different} == {
+        k: v for k, v in digits.items() if k not in different
+    }

@@ -4,9 +4,9 @@ VICReg (Bardes et al. 2022, weights 25 / 25 / 1) on the default ConvNet,
 pretrained on Fashion-MNIST's 60,000 training images without labels. The
 recipe is `vicreg_convnet_mnist5k_v2`'s (AdamW 2e-3 with cosine decay, a
 256-wide projector, batch 256), chosen before any Fashion-MNIST run, with
-views for clothing instead of digits: a horizontal flip (a mirrored shirt
-is still a shirt), crops of 30-100% of the area, brightness and contrast
-jitter, a light blur, no rotation. Cut for the 2-core CPU: 12 epochs (the
+views for clothing instead of digits (`keras_ssl.augment.clothing_views`: a
+horizontal flip, crops of 30-100% of the area, brightness and contrast
+jitter, a light blur, no rotation). Cut for the 2-core CPU: 12 epochs (the
 paper trains 1,000 on ImageNet).
 
     python zoo/recipes/vicreg_convnet_fashion_mnist.py
@@ -18,30 +18,12 @@ import recipe_tools
 import keras_ssl
 
 
-def clothing_views(seed):
-    return keras_ssl.augment.ViewAugmentation(
-        crop_scale=(0.3, 1.0),
-        horizontal_flip=True,
-        jitter_probability=0.8,
-        brightness=0.4,
-        contrast=0.4,
-        saturation=0.0,
-        hue=0.0,
-        grayscale_probability=0.0,
-        blur_probability=0.5,
-        blur_sigma=(0.1, 1.0),
-        blur_kernel_size=3,
-        seed=seed,
-        name="clothing_views",
-    )
-
-
 def build_model(seed):
     return keras_ssl.VICReg(
         encoder=keras_ssl.encoders.ConvNet(input_shape=(28, 28, 1)),
         projection_hidden_units=(256, 256),
         projection_units=256,
-        augmentation=clothing_views(seed),
+        augmentation=keras_ssl.augment.clothing_views(seed=seed),
         seed=seed,
     )
 
