@@ -3,6 +3,7 @@
 from keras_ssl.layers.batch_normalization import BatchNormalization
 from keras_ssl.layers.class_token import ClassToken
 from keras_ssl.layers.conv2d import Conv2D
+from keras_ssl.layers.gumbel_vector_quantizer import GumbelVectorQuantizer
 from keras_ssl.layers.class_token import TokenPooling
 from keras_ssl.layers.patch_embedding import PatchEmbedding
 from keras_ssl.layers.position_embedding import PatchPositionEmbedding
@@ -12,6 +13,7 @@ __all__ = [
     "BatchNormalization",
     "ClassToken",
     "Conv2D",
+    "GumbelVectorQuantizer",
     "PatchEmbedding",
     "PatchPositionEmbedding",
     "TokenPooling",

@@ -55,6 +55,7 @@ class ClusterCollapseCheck:
         num_prototypes: int. K.
         method: str. The method's name, for the message.
         patience: int. Collapsed epochs in a row before the warning.
+        fixes: str. The fixes the warning names (default: SwAV's usual ones).
         entropy_tolerance: float. Relative distance to `ln K` that counts
             as uniform codes.
 
@@ -66,9 +67,12 @@ class ClusterCollapseCheck:
     ```
     """
 
-    def __init__(self, num_prototypes, method, patience=2, entropy_tolerance=0.02):
+    def __init__(
+        self, num_prototypes, method, patience=2, entropy_tolerance=0.02, fixes=USUAL_FIXES
+    ):
         self.num_prototypes = int(num_prototypes)
         self.method = method
+        self.fixes = fixes
         self.patience = int(patience)
         self.entropy_tolerance = float(entropy_tolerance)
         self.reset()
@@ -104,7 +108,7 @@ class ClusterCollapseCheck:
             warnings.warn(
                 f"{self.method}: the cluster assignments have collapsed for "
                 f"{self.collapsed_epochs} epochs: {reason}, with K = "
-                f"{self.num_prototypes} prototypes. The usual fixes: {USUAL_FIXES}.",
+                f"{self.num_prototypes} prototypes. The usual fixes: {self.fixes}.",
                 CollapseWarning,
                 stacklevel=2,
             )

@@ -108,6 +108,9 @@ def _method(method, augmentation):
             freeze_prototypes_epochs=0, queue_size=32, queue_start_epoch=0,
             seed=0, **HEADS,
         )
+    if method == "deepcluster_v2":  # k-means on a full bank of 32 at the epoch's start.
+        return keras_ssl.DeepClusterV2(encoder(), num_prototypes=4, num_heads=2, memory_size=32,
+                                       augmentation=augmentation, seed=0, **HEADS)
     if method == "mae":  # No views: masks drawn for the global batch.
         vit = keras_ssl.encoders.ViT(
             input_shape=(12, 12, 1), patch_size=4, hidden_dim=16, num_layers=1,
@@ -126,16 +129,18 @@ def _method(method, augmentation):
 def build(method):
     keras.utils.set_random_seed(0)
     model = _method(method, (identity, mirror))
-    if method == "swav":  # A full queue: Sinkhorn's sums cover it and the batch.
+    if method in ("swav", "deepcluster_v2"):  # A full queue / bank, used by the step.
         rows = np.random.default_rng(2).normal(size=(32, 2, 8))
         rows /= np.linalg.norm(rows, axis=-1, keepdims=True)
-        model.queue.push(rows.reshape(32, 16).astype("float32"))
+        queue = model.queue if method == "swav" else model.memory_bank
+        queue.push(rows.reshape(32, 16).astype("float32"))
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1))
     return model
 
 
 def queue_of(model):
     queue = getattr(model, "queue", None) or getattr(model, "support_set", None)
+    queue = queue or getattr(model, "memory_bank", None)
     if queue is None:
         return None
     return {

@@ -19,6 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 METHODS = (
     "simclr", "byol", "simsiam", "barlow_twins", "vicreg", "moco", "nnclr", "dino", "mae", "swav",
+    "deepcluster_v2",
 )
 
 
@@ -69,12 +70,14 @@ def test_batch_statistics_are_global(results, method):
     )
 
 
-@pytest.mark.parametrize("method", ["moco", "nnclr", "swav"])
+@pytest.mark.parametrize("method", ["moco", "nnclr", "swav", "deepcluster_v2"])
 def test_queue_is_pushed_once_per_global_step(results, method):
     result = results[method]
     # One global batch of 16 keys, pushed once (not once per replica); SwAV's
-    # queue of 32 starts full (so that its step uses it).
-    assert result["queue_filled"] == ([32, 32] if method == "swav" else [16, 16])
+    # queue and DeepCluster-v2's bank of 32 start full (so that its step uses
+    # it: k-means on the bank at the epoch's start, the same on both runs).
+    full = method in ("swav", "deepcluster_v2")
+    assert result["queue_filled"] == ([32, 32] if full else [16, 16])
     assert result["queue_pointer"] == [16, 16]
     assert result["queue_difference"] < 1e-4
 

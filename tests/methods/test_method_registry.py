@@ -24,11 +24,12 @@ BASE_OWNED = (
 def test_the_methods_keep_their_registered_and_keras_names():
     expected = {
         "autoencoder": "ConvAutoencoder", "barlow_twins": "BarlowTwins", "byol": "BYOL",
+        "deepcluster_v2": "DeepClusterV2",
         "dino": "DINO", "jigsaw": "Jigsaw",
         "mae": "MAE", "mlm": "MaskedLM", "moco": "MoCo", "nnclr": "NNCLR",
         "rotation": "RotationPrediction", "simclr": "SimCLR", "simcse": "SimCSE",
         "simsiam": "SimSiam", "swav": "SwAV",
-        "vicreg": "VICReg",
+        "vicreg": "VICReg", "wav2vec2": "Wav2Vec2",
     }
     assert sorted(keras_ssl.list_methods()) == sorted(expected)
     for name, class_name in expected.items():
