@@ -7,9 +7,10 @@ from keras_ssl.data.text_packing import TokenIdPacker
 from keras_ssl.data.text_vocabulary import UNK
 from keras_ssl.encoders.string_inputs import StringInputs
 from keras_ssl.encoders.text_transformer_checks import resolve_vocabulary
+from keras_ssl.encoders.text_transformer_pooling import POOLINGS  # noqa: F401
+from keras_ssl.encoders.text_transformer_pooling import check_pooling
+from keras_ssl.encoders.text_transformer_pooling import pool_tokens
 from keras_ssl.serialization import keras_ssl_serializable
-
-POOLINGS = ("mean", "cls")
 
 
 @keras_ssl_serializable
@@ -36,7 +37,8 @@ class HubTextEncoder(StringInputs, keras.Model):
         sequence_length: int. Tokens per text, `[CLS]`/`[SEP]` included;
             longer texts are truncated. At most the backbone's
             `max_sequence_length`.
-        pooling: `"mean"` or `"cls"`.
+        pooling: `"mean"`, `"cls"` or `"mean_cls"` (width twice the
+            backbone's).
         lowercase: bool. Lowercase before tokenizing.
         strip_accents: bool. Remove accents before tokenizing.
         name: str. Model name.
@@ -67,8 +69,7 @@ class HubTextEncoder(StringInputs, keras.Model):
 
         vocabulary_size = getattr(backbone, "vocabulary_size", None)
         vocabulary, vocabulary_size = resolve_vocabulary(vocabulary, vocabulary_size)
-        if pooling not in POOLINGS:
-            raise ValueError(f"pooling must be one of {POOLINGS}; got {pooling!r}.")
+        check_pooling(pooling)
         longest = getattr(backbone, "max_sequence_length", None)
         if longest is not None and sequence_length > longest:
             raise ValueError(
@@ -98,12 +99,7 @@ class HubTextEncoder(StringInputs, keras.Model):
         sequence = backbone(inputs)
         if isinstance(sequence, dict):
             sequence = sequence["sequence_output"]
-        if pooling == "mean":
-            pooled = keras.layers.GlobalAveragePooling1D(name="mean_pool")(
-                sequence, mask=padding_mask
-            )
-        else:
-            pooled = sequence[:, 0, :]
+        pooled = pool_tokens(sequence, padding_mask, pooling)
         super().__init__(inputs=token_ids, outputs=pooled, name=name, **kwargs)
 
         # === Sub-layers and config ===
@@ -111,7 +107,10 @@ class HubTextEncoder(StringInputs, keras.Model):
         self.tokenizer = tokenizer
         self.vocabulary_size = vocabulary_size
         self.sequence_length = int(sequence_length)
+        # The width of the sentence vectors (as in keras_ssl before
+        # "mean_cls": the text inputs read it as the feature width).
         self.hidden_dim = int(pooled.shape[-1])
+        self.output_dim = self.hidden_dim
         self.pooling = pooling
         self.lowercase = lowercase
         self.strip_accents = strip_accents

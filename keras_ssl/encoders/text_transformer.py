@@ -11,8 +11,12 @@ from keras import ops
 from keras_ssl.data.text_packing import TokenIdPacker
 from keras_ssl.data.text_vocabulary import UNK
 from keras_ssl.encoders.string_inputs import StringInputs
+from keras_ssl.encoders.text_transformer_checks import SEPARATOR_ID
+from keras_ssl.encoders.text_transformer_checks import check_segment_embedding
 from keras_ssl.encoders.text_transformer_checks import check_sizes
 from keras_ssl.encoders.text_transformer_checks import resolve_vocabulary
+from keras_ssl.encoders.text_transformer_pooling import pool_tokens
+from keras_ssl.encoders.text_transformer_pooling import pooled_width
 from keras_ssl.loading import encoder_from_preset
 from keras_ssl.serialization import keras_ssl_serializable
 
@@ -30,16 +34,36 @@ def _padding_mask(token_ids):
     return ops.not_equal(token_ids, 0)
 
 
+def segment_ids(token_ids):
+    """BERT's segment ids of packed ids `[CLS] a [SEP] b [SEP] [PAD]...`.
+
+    0 up to and including the first `[SEP]`, 1 after it (padding included:
+    it is masked out anyway). A single text is all segment 0.
+    """
+    is_separator = ops.cast(ops.equal(token_ids, SEPARATOR_ID), "int32")
+    return ops.minimum(ops.cumsum(is_separator, axis=1) - is_separator, 1)
+
+
 @keras_ssl_serializable
 class TextTransformer(StringInputs, keras.Model):
     """BERT-style text encoder: strings (or token ids) -> one vector per text.
 
-    Token and position embeddings, LayerNorm and dropout, then `num_layers`
+    Token and position embeddings (plus, with `segment_embedding=True`,
+    BERT's segment embedding), LayerNorm and dropout, then `num_layers`
     post-norm Transformer encoder blocks (keras-nlp's
-    `TokenAndPositionEmbedding` and `TransformerEncoder`, GELU), then pooling:
-    the mean over non-padding tokens (`"mean"`, default) or the `[CLS]`
-    token's vector (`"cls"`). `encoder.backbone` is the same network without
-    the pooling: token ids `(N, L)` -> `(N, L, hidden_dim)`.
+    `TokenAndPositionEmbedding` and `TransformerEncoder`, GELU), then pooling
+    (`keras_ssl.encoders.text_transformer_pooling`): the mean over
+    non-padding tokens (`"mean"`, default), the `[CLS]` token's vector
+    (`"cls"`), or both concatenated (`"mean_cls"`, width `2 * hidden_dim`).
+    `encoder.predict(list_of_strings)` gives one pooled vector per string,
+    `(len(list_of_strings), encoder.output_dim)`. `encoder.backbone` is the
+    same network without the pooling: token ids `(N, L)` ->
+    `(N, L, hidden_dim)`.
+
+    Segments: a sentence pair is packed `[CLS] a [SEP] b [SEP]` (MaskedLM's
+    sentence objectives); the segment ids are read off the ids themselves
+    (0 up to the first `[SEP]`, 1 after it; `segment_ids`), so the network
+    keeps its one input and a single text is all segment 0.
 
     How strings get in, on every backend: the network itself is a plain
     functional `keras.Model` on int token ids `(N, L)`, so it jit-compiles
@@ -68,9 +92,15 @@ class TextTransformer(StringInputs, keras.Model):
         intermediate_dim: int. Width of each block's feed-forward layer.
         dropout: float. Dropout rate of embeddings, attention and
             feed-forward outputs.
-        pooling: `"mean"` or `"cls"`.
+        pooling: `"mean"`, `"cls"` or `"mean_cls"`: the sentence vector
+            (see above). Models saved before `"mean_cls"` existed load with
+            the pooling they were saved with.
         lowercase: bool. Lowercase text before tokenizing.
         strip_accents: bool. Remove accents before tokenizing.
+        segment_embedding: bool. Add BERT's learned segment embedding (two
+            segments) to the token embedding. Needs `[SEP]` at id 2, as
+            keras_ssl's learnt vocabularies have it. Models saved without
+            this argument load without it (False).
         name: string. Model name.
 
     Example:
@@ -81,8 +111,9 @@ class TextTransformer(StringInputs, keras.Model):
     custom = keras_ssl.encoders.TextTransformer(
         vocabulary=model.tokenizer.get_vocabulary(),
         sequence_length=128, num_layers=4, num_heads=4, hidden_dim=128,
-        intermediate_dim=512,
+        intermediate_dim=512, pooling="mean_cls",
     )
+    custom.predict(["some sentence", "another one"])  # (2, 256)
     ```
     """
 
@@ -99,6 +130,7 @@ class TextTransformer(StringInputs, keras.Model):
         pooling="mean",
         lowercase=True,
         strip_accents=True,
+        segment_embedding=False,
         name="text_transformer",
         **kwargs,
     ):
@@ -109,6 +141,7 @@ class TextTransformer(StringInputs, keras.Model):
             vocabulary_size, sequence_length, num_layers, num_heads, hidden_dim,
             intermediate_dim, dropout, pooling,
         )
+        check_segment_embedding(segment_embedding, vocabulary)
 
         # === Layers ===
         tokenizer = keras_nlp.tokenizers.WordPieceTokenizer(
@@ -125,6 +158,12 @@ class TextTransformer(StringInputs, keras.Model):
             embeddings_initializer=_initializer(),
             name="token_and_position_embedding",
         )
+        segment_layer = None
+        if segment_embedding:
+            segment_layer = keras.layers.Embedding(
+                2, hidden_dim, embeddings_initializer=_initializer(),
+                name="segment_embedding",
+            )
         embeddings_norm = keras.layers.LayerNormalization(
             epsilon=1e-12, name="embeddings_layer_norm"
         )
@@ -145,19 +184,19 @@ class TextTransformer(StringInputs, keras.Model):
         # === Functional model ===
         token_ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
         padding_mask = _padding_mask(token_ids)
-        x = embeddings_dropout(embeddings_norm(token_embedding(token_ids)))
+        x = token_embedding(token_ids)
+        if segment_layer is not None:
+            x = keras.layers.Add(name="add_segments")(
+                [x, segment_layer(segment_ids(token_ids))]
+            )
+        x = embeddings_dropout(embeddings_norm(x))
         for layer in transformer_layers:
             x = layer(x, padding_mask=padding_mask)
         backbone = keras.Model(token_ids, x, name="backbone")
 
         token_ids = keras.Input(shape=(None,), dtype="int32", name="token_ids")
         sequence = backbone(token_ids)
-        if pooling == "mean":
-            pooled = keras.layers.GlobalAveragePooling1D(name="mean_pool")(
-                sequence, mask=_padding_mask(token_ids)
-            )
-        else:
-            pooled = sequence[:, 0, :]  # [CLS] is always first.
+        pooled = pool_tokens(sequence, _padding_mask(token_ids), pooling)
         super().__init__(inputs=token_ids, outputs=pooled, name=name, **kwargs)
 
         # === Sub-layers used outside the graph ===
@@ -176,6 +215,9 @@ class TextTransformer(StringInputs, keras.Model):
         self.pooling = pooling
         self.lowercase = lowercase
         self.strip_accents = strip_accents
+        self.segment_embedding = bool(segment_embedding)
+        #: Width of the sentence vectors (`2 * hidden_dim` for "mean_cls").
+        self.output_dim = pooled_width(hidden_dim, pooling)
         self._packer = TokenIdPacker(tokenizer, sequence_length, owner=self.name)
 
     # --- Serialization -----------------------------------------------------
@@ -196,6 +238,7 @@ class TextTransformer(StringInputs, keras.Model):
             "pooling": self.pooling,
             "lowercase": self.lowercase,
             "strip_accents": self.strip_accents,
+            "segment_embedding": self.segment_embedding,
         }
 
     @classmethod

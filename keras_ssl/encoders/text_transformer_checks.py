@@ -3,8 +3,14 @@
 Every error names the argument, the value given and what it must be.
 """
 
+from keras_ssl.data.text_vocabulary import SEP
 from keras_ssl.data.text_vocabulary import SPECIAL_TOKENS
 from keras_ssl.data.text_vocabulary import check_vocabulary
+from keras_ssl.encoders.text_transformer_pooling import check_pooling
+
+#: The id of `[SEP]` where segment ids are read off the token ids: its
+#: place in `SPECIAL_TOKENS`, where `learn_vocabulary` reserves it.
+SEPARATOR_ID = SPECIAL_TOKENS.index(SEP)
 
 
 def resolve_vocabulary(vocabulary, vocabulary_size):
@@ -73,5 +79,27 @@ def check_sizes(
         )
     if not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout must be in [0, 1); got {dropout}.")
-    if pooling not in ("mean", "cls"):
-        raise ValueError(f"pooling must be 'mean' or 'cls'; got {pooling!r}.")
+    check_pooling(pooling)
+
+
+def check_segment_embedding(segment_embedding, vocabulary):
+    """Check `segment_embedding` (a bool) and, when set, that `[SEP]` has
+    the id the segment ids are read from.
+
+    Raises:
+        ValueError: naming the problem and the fix.
+    """
+    if not isinstance(segment_embedding, bool):
+        raise ValueError(
+            f"segment_embedding must be True or False; got {segment_embedding!r}."
+        )
+    if segment_embedding and vocabulary is not None and (
+        vocabulary[SEPARATOR_ID] != SEP
+    ):
+        raise ValueError(
+            f"segment_embedding=True reads segments off the {SEP} token, which "
+            f"must be id {SEPARATOR_ID} (keras_ssl's learnt vocabularies start "
+            f"with {list(SPECIAL_TOKENS)}); this vocabulary has "
+            f"{vocabulary[SEPARATOR_ID]!r} there. Put the special tokens first "
+            f"in that order, or pass segment_embedding=False."
+        )

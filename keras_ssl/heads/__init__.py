@@ -8,6 +8,7 @@ from keras_ssl.heads.mlp_head import MLPHead
 from keras_ssl.heads.prediction_head import PredictionHead
 from keras_ssl.heads.projection_head import ProjectionHead
 from keras_ssl.heads.rotation_head import RotationHead
+from keras_ssl.heads.sentence_pair_head import SentencePairHead
 from keras_ssl.heads.swav_prototypes import SwAVPrototypes
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "PredictionHead",
     "ProjectionHead",
     "RotationHead",
+    "SentencePairHead",
     "SwAVPrototypes",
 ]

@@ -47,7 +47,8 @@ class TextInputs(Inputs):
                 )
         self.seed = seed
         self.sequence_length = encoder.sequence_length
-        self.feature_dim = encoder.hidden_dim
+        # The sentence vectors' width ("mean_cls" pooling doubles it).
+        self.feature_dim = getattr(encoder, "output_dim", encoder.hidden_dim)
         self.view_shape = (self.sequence_length,)
 
     @property

@@ -5,10 +5,16 @@ from keras import ops
 
 from keras_ssl.data import text_checks
 from keras_ssl.data import text_pipeline
+from keras_ssl.data.text_pair_pipeline import SENTENCE_LABELS_KEY
+from keras_ssl.data.text_sentence_pairs import check_sentence_objective
 from keras_ssl.data.text_vocabulary import learn_vocabulary
 from keras_ssl.encoders.text_transformer import TextTransformer
+from keras_ssl.heads.sentence_pair_head import SentencePairHead
 from keras_ssl.inputs import MaskedTextInputs
 from keras_ssl.losses.masked_token_loss import masked_token_loss
+from keras_ssl.losses.sentence_pair_loss import sentence_pair_loss
+from keras_ssl.methods.masked_lm_checks import check_encoder
+from keras_ssl.methods.masked_lm_checks import check_rates
 from keras_ssl.methods.registry import register_method
 from keras_ssl.methods.ssl_model import SSLModel
 
@@ -16,8 +22,15 @@ __all__ = ["MaskedLM"]
 
 # Arguments of `from_texts` that belong to MaskedLM, not to the encoder.
 _METHOD_ARGS = (
-    "mask_selection_rate", "mask_token_rate", "random_token_rate", "seed", "name"
+    "mask_selection_rate", "mask_token_rate", "random_token_rate", "seed", "name",
+    "sentence_objective",
 )
+
+# The logged names of each sentence objective's accuracy and loss.
+_SENTENCE_METRICS = {
+    "nsp": ("next_sentence_accuracy", "next_sentence_loss"),
+    "sop": ("sentence_order_accuracy", "sentence_order_loss"),
+}
 
 
 @register_method("mlm")
@@ -33,6 +46,22 @@ class MaskedLM(SSLModel):
     the token embedding, predicts the original token at each selected
     position. The loss is the cross-entropy on selected positions only;
     `masked_token_accuracy` is logged next to it.
+
+    Sentence objectives (`sentence_objective`, one at a time): BERT's
+    next-sentence prediction (`"nsp"`: the second sentence of a pair is
+    replaced by a random sentence of another document 50% of the time) or
+    ALBERT's sentence-order prediction (`"sop"`: the two sentences are
+    swapped 50% of the time). `fit` then reads documents: every two
+    consecutive sentences of a document make a pair, packed
+    `[CLS] a [SEP] b [SEP]` (segment ids read off the `[SEP]`, with the
+    encoder's `segment_embedding`), masked as above; a `SentencePairHead`
+    on the `[CLS]` vector tells whether the pair is as written. The loss is
+    the masked-token loss plus the pair's binary cross-entropy (BERT's sum);
+    `masked_token_loss`, `next_sentence_loss` / `sentence_order_loss` and
+    `next_sentence_accuracy` / `sentence_order_accuracy` are logged. Pairs
+    are labelled in the data pipeline (`keras_ssl.data.text_pair_pipeline`),
+    from `seed` and the epoch: swapping changes where every token sits, so
+    the masks (drawn in `tf.data`) must come after it.
 
     Inputs to `fit`/`evaluate`/`predict` (read by its
     `keras_ssl.inputs.MaskedTextInputs`): a list of strings, a path to a
@@ -51,9 +80,11 @@ class MaskedLM(SSLModel):
         mask_token_rate: float. Share of selected tokens replaced by [MASK].
         random_token_rate: float. Share replaced by a random token; the rest
             (`1 - mask_token_rate - random_token_rate`) stay unchanged.
-        seed: int or None. Seed of the model's random ops and text shuffling
-            (masks are drawn by TensorFlow's random ops, which
-            `keras.utils.set_random_seed` seeds).
+        seed: int or None. Seed of the model's random ops, text shuffling
+            and sentence pairs (masks are drawn by TensorFlow's random ops,
+            which `keras.utils.set_random_seed` seeds).
+        sentence_objective: None (masked tokens only), `"nsp"` (BERT) or
+            `"sop"` (ALBERT). Models saved before it existed load with None.
 
     Example:
     ```python
@@ -68,7 +99,15 @@ class MaskedLM(SSLModel):
         num_heads=4, hidden_dim=256, intermediate_dim=1024,
     )
     model = keras_ssl.MaskedLM(encoder=encoder)
+    # With ALBERT's sentence-order prediction, on multi-sentence documents:
+    model = keras_ssl.MaskedLM.from_texts(
+        documents, vocabulary_size=2000, sentence_objective="sop"
+    )  # its encoder gets a segment embedding
+    model.compile()
+    model.fit(documents, epochs=10)  # logs sentence_order_accuracy
     ```
+
+    Reference (sentence order): https://arxiv.org/abs/1909.11942
     """
 
     inputs_class = MaskedTextInputs
@@ -80,18 +119,21 @@ class MaskedLM(SSLModel):
         mask_token_rate=0.8,
         random_token_rate=0.1,
         seed=None,
+        sentence_objective=None,
         **kwargs,
     ):
         import keras_nlp
 
-        _check_encoder(encoder)
-        _check_rates(mask_selection_rate, mask_token_rate, random_token_rate)
+        check_encoder(encoder)
+        check_rates(mask_selection_rate, mask_token_rate, random_token_rate)
+        check_sentence_objective(sentence_objective)
         input_format = MaskedTextInputs(
             encoder,
             selection_rate=float(mask_selection_rate),
             mask_token_rate=float(mask_token_rate),
             random_token_rate=float(random_token_rate),
             seed=seed,
+            sentence_objective=sentence_objective,
         )
         super().__init__(
             encoder=encoder, seed=seed, input_format=input_format, **kwargs
@@ -100,6 +142,7 @@ class MaskedLM(SSLModel):
         self.mask_selection_rate = float(mask_selection_rate)
         self.mask_token_rate = float(mask_token_rate)
         self.random_token_rate = float(random_token_rate)
+        self.sentence_objective = sentence_objective
         # The head's output layer is the transposed token embedding (tied),
         # so it is rebuilt from the encoder, never serialized on its own.
         self.head = keras_nlp.layers.MaskedLMHead(
@@ -112,11 +155,20 @@ class MaskedLM(SSLModel):
             self.sequence_length, self.mask_selection_rate
         )
         self.head.build(
-            (None, self.sequence_length, self.feature_dim), (None, selections)
+            (None, self.sequence_length, encoder.hidden_dim), (None, selections)
         )
         self.masked_token_accuracy = keras.metrics.SparseCategoricalAccuracy(
             name="masked_token_accuracy"
         )
+        if sentence_objective is not None:
+            self.sentence_head = SentencePairHead(
+                encoder.hidden_dim, name="sentence_pair_head"
+            )
+            self.sentence_head.build((None, encoder.hidden_dim))
+            accuracy, loss = _SENTENCE_METRICS[sentence_objective]
+            self.sentence_accuracy = keras.metrics.BinaryAccuracy(name=accuracy)
+            self.sentence_loss_tracker = keras.metrics.Mean(name=loss)
+            self.masked_token_loss_tracker = keras.metrics.Mean(name="masked_token_loss")
 
     @classmethod
     def from_texts(
@@ -142,12 +194,16 @@ class MaskedLM(SSLModel):
             **kwargs: `MaskedLM` arguments (`mask_selection_rate`,
                 `mask_token_rate`, `random_token_rate`, `seed`, `name`) and
                 `TextTransformer` size arguments (`num_layers`, `num_heads`,
-                `hidden_dim`, `intermediate_dim`, `dropout`, `pooling`).
+                `hidden_dim`, `intermediate_dim`, `dropout`, `pooling`,
+                `segment_embedding`: True by default with a
+                `sentence_objective`).
 
         Returns:
             A `MaskedLM` whose encoder holds the learnt vocabulary.
         """
         method_args = {k: kwargs.pop(k) for k in _METHOD_ARGS if k in kwargs}
+        if method_args.get("sentence_objective") is not None:
+            kwargs.setdefault("segment_embedding", True)
         dataset, _ = text_checks.string_dataset(texts)
         vocabulary = learn_vocabulary(
             dataset, vocabulary_size, lowercase=lowercase, strip_accents=strip_accents
@@ -191,13 +247,30 @@ class MaskedLM(SSLModel):
                 "MaskedLM trains on masked batches; pass raw text to fit/"
                 "evaluate (the model tokenizes and masks it)."
             )
+        if self.sentence_objective is not None and SENTENCE_LABELS_KEY not in batch:
+            raise ValueError(
+                f"This MaskedLM (sentence_objective={self.sentence_objective!r}) "
+                f"trains on sentence pairs; pass documents (raw text) to fit/"
+                f"evaluate, or the batches of model.prepare_inputs(documents)."
+            )
         sequence = self.encoder.backbone(batch["masked_token_ids"], training=training)
         logits = self.head(sequence, mask_positions=batch["mask_positions"])
         logits = ops.cast(logits, "float32")
         self.masked_token_accuracy.update_state(
             batch["mask_ids"], logits, sample_weight=batch["mask_weights"]
         )
-        return masked_token_loss(batch["mask_ids"], logits, batch["mask_weights"])
+        loss = masked_token_loss(batch["mask_ids"], logits, batch["mask_weights"])
+        if self.sentence_objective is None:
+            return loss
+        # The [CLS] vector (always first) feeds the pair classifier.
+        pair_logits = self.sentence_head(sequence[:, 0, :], training=training)
+        pair_logits = ops.cast(pair_logits[:, 0], "float32")
+        labels = ops.cast(batch[SENTENCE_LABELS_KEY], "float32")
+        pair_loss = sentence_pair_loss(labels, pair_logits)
+        self.sentence_accuracy.update_state(labels, ops.sigmoid(pair_logits))
+        self.sentence_loss_tracker.update_state(pair_loss)
+        self.masked_token_loss_tracker.update_state(loss)
+        return loss + pair_loss
 
     # --- Serialization -----------------------------------------------------
 
@@ -207,34 +280,7 @@ class MaskedLM(SSLModel):
             mask_selection_rate=self.mask_selection_rate,
             mask_token_rate=self.mask_token_rate,
             random_token_rate=self.random_token_rate,
+            sentence_objective=self.sentence_objective,
         )
         return config
 
-
-def _check_encoder(encoder):
-    if not isinstance(encoder, TextTransformer):
-        raise ValueError(
-            f"MaskedLM needs a keras_ssl.encoders.TextTransformer (it holds "
-            f"the vocabulary and the token embedding the head is tied to); "
-            f"got {type(encoder).__name__}. Build one with "
-            f"MaskedLM.from_texts(texts) or TextTransformer(vocabulary=...)."
-        )
-
-
-def _check_rates(selection_rate, mask_token_rate, random_token_rate):
-    if not 0.0 < selection_rate < 1.0:
-        raise ValueError(
-            f"mask_selection_rate must be in (0, 1); got {selection_rate} "
-            f"(BERT uses 0.15)."
-        )
-    for name, rate in (
-        ("mask_token_rate", mask_token_rate),
-        ("random_token_rate", random_token_rate),
-    ):
-        if not 0.0 <= rate <= 1.0:
-            raise ValueError(f"{name} must be in [0, 1]; got {rate}.")
-    if mask_token_rate + random_token_rate > 1.0:
-        raise ValueError(
-            f"mask_token_rate + random_token_rate must be <= 1; got "
-            f"{mask_token_rate} + {random_token_rate} (BERT: 0.8 + 0.1)."
-        )
