@@ -30,15 +30,9 @@ import numpy as np
 import keras_ssl
 from keras_ssl.evaluation import fine_tune
 from keras_ssl.evaluation import linear_probe
+from keras_ssl.evaluation.fine_tune import random_init_copy
 
 COLUMNS = ("linear probe", "probe mode", "fine-tune", "from scratch")
-
-
-def random_copy(encoder):
-    """The encoder's architecture with fresh random weights."""
-    return keras.saving.deserialize_keras_object(
-        keras.saving.serialize_keras_object(encoder)
-    )
 
 
 def scores(encoder, train, test, draw):
@@ -48,7 +42,7 @@ def scores(encoder, train, test, draw):
         "probe mode": lambda: fine_tune(encoder, train, test, mode="probe", seed=draw),
         "fine-tune": lambda: fine_tune(encoder, train, test, seed=draw),
         "from scratch": lambda: fine_tune(
-            random_copy(encoder), train, test, seed=draw, train_batch_norm=True
+            random_init_copy(encoder), train, test, seed=draw, train_batch_norm=True
         ),
     }
     result = {}

@@ -80,11 +80,11 @@ def run(args):
     elif args.model.startswith("random:"):
         import keras
 
+        from keras_ssl.evaluation.fine_tune import random_init_copy
+
         trained, trained_description = load_encoder(args.model[len("random:"):])
         keras.utils.set_random_seed(args.seed)
-        encoder = keras.saving.deserialize_keras_object(
-            keras.saving.serialize_keras_object(trained)
-        )
+        encoder = random_init_copy(trained)
         description = f"a random-init copy of the architecture of {trained_description}"
     else:
         encoder, description = load_encoder(args.model)
@@ -111,11 +111,11 @@ def run(args):
         "name": name,
         "encoder": description,
         "data": args.data,
-        "protocol": vars(args) | {"run": None, "fractions": fractions},
+        "protocol": {key: value for key, value in vars(args).items() if key != "run"}
+        | {"fractions": fractions},
         "backend": backend_name(),
         "metrics": metrics,
     }
-    record["protocol"].pop("run")
     with atomic_file(output) as temporary:
         with open(temporary, "w") as stream:
             json.dump(record, stream, indent=2)

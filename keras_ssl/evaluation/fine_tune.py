@@ -67,11 +67,17 @@ def labeled_arrays(data):
     return np.concatenate(images), np.concatenate(labels)
 
 
-def copy_encoder(encoder):
-    """A new encoder with the same config and weights (trained freely)."""
-    clone = keras.saving.deserialize_keras_object(
+def random_init_copy(encoder):
+    """A new encoder with the same config and fresh random weights (the
+    random-init baseline; seeded by Keras's global seed)."""
+    return keras.saving.deserialize_keras_object(
         keras.saving.serialize_keras_object(encoder)
     )
+
+
+def copy_encoder(encoder):
+    """A new encoder with the same config and weights (trained freely)."""
+    clone = random_init_copy(encoder)
     clone.set_weights(encoder.get_weights())
     return clone
 
