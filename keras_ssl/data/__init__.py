@@ -19,6 +19,14 @@ Text:
 - `text_packing.py`: tokenizes and packs a batch of strings eagerly;
 - `text_batch.py`: a batch of token ids, as the step sees it.
 
+Audio:
+
+- `audio_checks.py`: checks waveforms once (mono, int16 or float in
+  [-1, 1], padding masks) and pads lists of clips;
+- `audio_features.py`: log-mel and MFCC statistics of each clip (the
+  spectrogram baselines) and a frozen audio encoder's vectors, in batches
+  of similar length.
+
 Either:
 
 - `encoder_features.py`: a frozen encoder's features of any evaluation

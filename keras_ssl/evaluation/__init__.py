@@ -16,6 +16,10 @@ from keras_ssl.evaluation.features import extract_features
 from keras_ssl.evaluation.features import labeled_features
 from keras_ssl.evaluation.fine_tune import fine_tune
 from keras_ssl.evaluation.fortunes_protocol import fortunes_topic_metrics
+from keras_ssl.evaluation.fsdd_protocol import FSDD_DESCRIPTION
+from keras_ssl.evaluation.fsdd_protocol import fsdd_header
+from keras_ssl.evaluation.fsdd_protocol import fsdd_metrics
+from keras_ssl.evaluation.fsdd_protocol import fsdd_row
 from keras_ssl.evaluation.knn import knn_accuracy
 from keras_ssl.evaluation.knn import knn_predict
 from keras_ssl.evaluation.label_efficiency import label_efficiency
@@ -26,6 +30,7 @@ from keras_ssl.evaluation.mnist5k_protocol import mnist5k_metrics
 
 __all__ = [
     "BENCHMARK_DESCRIPTION",
+    "FSDD_DESCRIPTION",
     "benchmark_header",
     "benchmark_metrics",
     "benchmark_row",
@@ -33,6 +38,9 @@ __all__ = [
     "extract_features",
     "fine_tune",
     "fortunes_topic_metrics",
+    "fsdd_header",
+    "fsdd_metrics",
+    "fsdd_row",
     "knn_accuracy",
     "knn_predict",
     "label_efficiency",
