@@ -24,6 +24,7 @@ from keras_ssl.methods import JointEmbeddingModel
 from keras_ssl.methods import SSLModel
 from keras_ssl.methods import list_methods
 from keras_ssl.presets import list_presets
+from keras_ssl.tasks import AudioClassifier
 from keras_ssl.tasks import ImageClassifier
 from keras_ssl.tasks import TextClassifier
 from keras_ssl.version import __version__
@@ -35,6 +36,7 @@ globals().update({name: getattr(methods, name) for name in _METHOD_CLASSES})
 __all__ = sorted(
     set(_METHOD_CLASSES)
     | {
+        "AudioClassifier",
         "ImageClassifier",
         "JointEmbeddingModel",
         "PixelConventionWarning",
