@@ -17,9 +17,9 @@ from keras_ssl.evaluation.features import labeled_features
 from keras_ssl.evaluation.fine_tune import fine_tune
 from keras_ssl.evaluation.fortunes_protocol import fortunes_topic_metrics
 from keras_ssl.evaluation.fsdd_protocol import FSDD_DESCRIPTION
-from keras_ssl.evaluation.fsdd_protocol import fsdd_header
 from keras_ssl.evaluation.fsdd_protocol import fsdd_metrics
-from keras_ssl.evaluation.fsdd_protocol import fsdd_row
+from keras_ssl.evaluation.fsdd_table import fsdd_header
+from keras_ssl.evaluation.fsdd_table import fsdd_row
 from keras_ssl.evaluation.knn import knn_accuracy
 from keras_ssl.evaluation.knn import knn_predict
 from keras_ssl.evaluation.label_efficiency import label_efficiency

@@ -128,12 +128,14 @@ def fsdd_features(encoder_or_features, audio, batch_size=64):
     return features
 
 
-def _check_args(split, draws, per_class, fine_tune):
+def _check_args(split, draws, per_class, fine_tune, fine_tune_budgets=()):
     if split not in FSDD_TAKES:
         raise ValueError(f"Unknown split {split!r}; choose one of {sorted(FSDD_TAKES)}.")
     for name, value in (("draws", draws), ("per_class", per_class)):
         if int(value) != value or value < 1:
             raise ValueError(f"{name} must be a positive int; got {value!r}.")
+    if not set(fine_tune_budgets) <= {"all", "few"}:
+        raise ValueError(f"fine_tune_budgets must hold 'all' and / or 'few'; got {fine_tune_budgets!r}.")
     if fine_tune is not None and not callable(fine_tune):
         raise ValueError(
             f"fine_tune must be None or a callable fine_tune(train, test, "
@@ -142,8 +144,8 @@ def _check_args(split, draws, per_class, fine_tune):
 
 
 def fsdd_metrics(encoder_or_features, path=None, draws=5, per_class=5, split="test",
-                 speakers=None, probe_kwargs=None, fine_tune=None, seed=0,
-                 batch_size=64, progress=True):
+                 speakers=None, probe_kwargs=None, fine_tune=None,
+                 fine_tune_budgets=("all", "few"), seed=0, batch_size=64, progress=True):
     """The FSDD row of an encoder or a baseline: probe accuracies.
 
     Features of every recording are computed once and indexed for each
@@ -167,6 +169,9 @@ def fsdd_metrics(encoder_or_features, path=None, draws=5, per_class=5, split="te
             `(audio, labels)` pairs of every probe's recordings and returning
             an accuracy (or a dict with `"accuracy"`): the fine-tuned and
             from-scratch columns (`fine_tune_accuracy_...` metrics).
+        fine_tune_budgets: the budgets `fine_tune` runs on: `"all"` (all
+            labels) and / or `"few"` (the `per_class` draws); the other's
+            fine-tune metrics are left out.
         seed: int. First draw's seed; also the probes' seed.
         batch_size: int. Clips per forward pass of an encoder.
         progress: bool. Show a progress bar over the probes.
@@ -187,7 +192,7 @@ def fsdd_metrics(encoder_or_features, path=None, draws=5, per_class=5, split="te
     print(fsdd_header(), *rows, sep="\\n")
     ```
     """
-    _check_args(split, draws, per_class, fine_tune)
+    _check_args(split, draws, per_class, fine_tune, fine_tune_budgets)
     audio, digits, all_speakers, takes = fsdd_recordings(path)
     known = sorted(set(all_speakers.tolist()))
     speakers = known if speakers is None else list(speakers)
@@ -199,12 +204,12 @@ def fsdd_metrics(encoder_or_features, path=None, draws=5, per_class=5, split="te
     bar = keras.utils.Progbar((1 + len(speakers)) * (1 + draws), verbose=int(progress),
                               unit_name="probe")
 
-    def score(train, test, draw):
+    def score(train, test, draw, budget):
         result = {"probe": linear_probe(
             None, (features[train], digits[train]), (features[test], digits[test]),
             **{"seed": seed, **(probe_kwargs or {})},
         )["accuracy"]}
-        if fine_tune is not None:
+        if fine_tune is not None and budget in fine_tune_budgets:
             pair = [({key: value[index] for key, value in audio.items()}, digits[index])
                     for index in (train, test)]
             tuned = fine_tune(*pair, seed + draw)
@@ -221,78 +226,30 @@ def fsdd_metrics(encoder_or_features, path=None, draws=5, per_class=5, split="te
                 f": the recordings' takes are {sorted(set(takes.tolist()))}. Pass "
                 f"path= to all 3,000 recordings."
             )
-        runs = [score(train, test, 0)]
+        runs = [score(train, test, 0, "all")]
         for draw in range(int(draws)):
             subset = train[per_class_subset(digits[train], per_class, seed=seed + draw)]
-            runs.append(score(subset, test, draw))
-        return {kind: (runs[0][kind], [run[kind] for run in runs[1:]]) for kind in runs[0]}
+            runs.append(score(subset, test, draw, "few"))
+        return {
+            kind: (runs[0].get(kind), [run[kind] for run in runs[1:] if kind in run])
+            for kind in dict.fromkeys(kind for run in runs for kind in run)
+        }
 
     metrics = {}
     for kind, (everything, drawn) in setting(None).items():
-        metrics[f"{kind}_accuracy_all"] = everything
-        metrics[f"{kind}_accuracy_{few}"] = np.mean(drawn)
-        metrics[f"{kind}_accuracy_{few}_std"] = np.std(drawn)
+        if everything is not None:
+            metrics[f"{kind}_accuracy_all"] = everything
+        if drawn:
+            metrics[f"{kind}_accuracy_{few}"] = np.mean(drawn)
+            metrics[f"{kind}_accuracy_{few}_std"] = np.std(drawn)
     per_speaker = {speaker: setting(speaker) for speaker in speakers}
     for kind in per_speaker[speakers[0]]:
-        for budget, pick in (("all", lambda r: r[0]), (few, lambda r: np.mean(r[1]))):
+        for budget, pick in (("all", lambda r: r[0]), (few, lambda r: np.mean(r[1]) if r[1] else None)):
             values = [pick(per_speaker[speaker][kind]) for speaker in speakers]
+            if values[0] is None:
+                continue
             for speaker, value in zip(speakers, values):
                 metrics[f"{kind}_accuracy_held_out_{speaker}_{budget}"] = value
             metrics[f"{kind}_accuracy_held_out_{budget}"] = np.mean(values)
             metrics[f"{kind}_accuracy_held_out_{budget}_std"] = np.std(values)
     return {name: round(float(value), 4) for name, value in metrics.items()}
-
-
-def fsdd_columns(metrics=None):
-    """The table's columns present in `metrics`, in order: (metric, title)."""
-    names = metrics or {"probe_accuracy_all": 0.0, "probe_accuracy_5_per_class": 0.0}
-    few = next((name[len("probe_accuracy_"):] for name in names
-                if name.startswith("probe_accuracy_") and name.endswith("_per_class")
-                and "held_out" not in name), "5_per_class")
-    budget = few.split("_")[0] + "/class"
-    columns = []
-    for kind, title in (("probe", "probe"), ("fine_tune", "fine-tuned")):
-        if kind == "probe" or f"{kind}_accuracy_all" in names:
-            columns += [
-                (f"{kind}_accuracy_all", f"{title}, all labels"),
-                (f"{kind}_accuracy_{few}", f"{title}, {budget}"),
-                (f"{kind}_accuracy_held_out_all", f"{title}, new speaker, all labels"),
-                (f"{kind}_accuracy_held_out_{few}", f"{title}, new speaker, {budget}"),
-            ]
-    return columns
-
-
-def fsdd_header(metrics=None):
-    """The Markdown header (two lines) of a table of `fsdd_metrics` rows.
-
-    Args:
-        metrics: dict or None. A row's metrics: adds the fine-tuned columns
-            when it has them; None gives the probe columns.
-
-    Example:
-    >>> print(fsdd_header())
-    | encoder | probe, all labels | probe, 5/class | ...
-    """
-    titles = [title for _, title in fsdd_columns(metrics)]
-    return "| encoder | " + " | ".join(titles) + " |\n|---|" + "---:|" * len(titles)
-
-
-def fsdd_row(name, metrics):
-    """One Markdown row: accuracies in %, ± std over draws (5/class) or over
-    the six held-out speakers (new speaker).
-
-    Args:
-        name: str. The row's label.
-        metrics: dict returned by `fsdd_metrics`.
-
-    Example:
-    >>> fsdd_row("log-mel", fsdd_metrics("log_mel", path))
-    '| log-mel | 94.7 | 64.5 ± 1.9 | 54.0 ± 11.7 | 42.3 ± 8.9 |'
-    """
-    cells = []
-    for metric, _ in fsdd_columns(metrics):
-        cell = f"{100 * metrics[metric]:.1f}"
-        if f"{metric}_std" in metrics:
-            cell += f" ± {100 * metrics[metric + '_std']:.1f}"
-        cells.append(cell)
-    return f"| {name} | " + " | ".join(cells) + " |"

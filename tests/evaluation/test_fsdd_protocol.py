@@ -126,6 +126,28 @@ def test_the_fine_tune_hook_gets_audio_of_the_same_recordings(monkeypatch):
     assert len(row) == 9 and row[5] == "60.0"
 
 
+def test_fine_tune_budgets_all_fine_tunes_only_with_all_labels(monkeypatch):
+    monkeypatch.setattr(fsdd_protocol, "linear_probe", RecordingProbe())
+    sizes = []
+
+    def fine_tune(train, test, seed):
+        sizes.append(len(train[1]))
+        return 0.25
+
+    metrics = fsdd_metrics("mfcc", FSDD_SUBSET, draws=2, speakers=["theo", "lucas"],
+                           fine_tune=fine_tune, fine_tune_budgets=("all",),
+                           probe_kwargs={"epochs": 7}, progress=False)
+    assert sizes == [60, 50, 50]  # official, then each held-out speaker: all labels
+    assert metrics["fine_tune_accuracy_all"] == 0.25
+    assert metrics["fine_tune_accuracy_held_out_all"] == 0.25
+    assert not any("fine_tune" in name and "per_class" in name for name in metrics)
+    header = fsdd_header(metrics).splitlines()[0]
+    assert header.count("fine-tuned") == 2
+    assert len(fsdd_row("mfcc", metrics).split(" | ")) == 7
+    with pytest.raises(ValueError, match="fine_tune_budgets"):
+        fsdd_metrics("mfcc", FSDD_SUBSET, fine_tune=fine_tune, fine_tune_budgets=("some",))
+
+
 def test_the_row_is_its_parts():
     encoder = tiny_encoder()
     audio, digits, speakers, takes = fsdd_recordings(FSDD_SUBSET)
