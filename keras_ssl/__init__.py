@@ -9,6 +9,7 @@ them.
 from keras_ssl import augment
 from keras_ssl import callbacks
 from keras_ssl import datasets
+from keras_ssl import distributed
 from keras_ssl import encoders
 from keras_ssl import evaluation
 from keras_ssl import heads
@@ -46,6 +47,7 @@ __all__ = sorted(
         "augment",
         "callbacks",
         "datasets",
+        "distributed",
         "encoders",
         "evaluation",
         "heads",

@@ -5,6 +5,7 @@ from keras import ops
 
 from keras_ssl import keras_compat
 from keras_ssl.backend import SSLTrainSteps
+from keras_ssl.backend.multi_process import refuse_unsupported_strategy
 from keras_ssl.io.atomic_model_saving import AtomicModelSaving
 from keras_ssl.loading import load_preset_model
 from keras_ssl.methods.fit_begin import FitBegin
@@ -65,6 +66,7 @@ class SSLModel(SSLTrainSteps, AtomicModelSaving, keras.Model):
     min_batch_size = 1
 
     def __init__(self, encoder, seed=None, input_format=None, **kwargs):
+        refuse_unsupported_strategy(type(self).__name__)  # before any variable
         super().__init__(**kwargs)
         if input_format is None:
             if self.inputs_class is None:
