@@ -1,8 +1,11 @@
 """keras-hub image backbones as keras_ssl encoders: images -> one vector."""
 
+import warnings
+
 import keras
 from keras import layers
 
+from keras_ssl.encoders.backbone_resizing import resize_backbone
 from keras_ssl.encoders.encoder_checks import any_image_size
 from keras_ssl.encoders.pixel_rescaling import PIXEL_SCALE
 from keras_ssl.serialization import keras_ssl_serializable
@@ -62,10 +65,21 @@ class KerasHubEncoder(keras.Model):
     `(N, H, W, C)` (ResNetBackbone, ...), or of token sequences `(N, T, D)`
     (ViTBackbone, DINOV2Backbone, ...), whose class token (the first) is
     `"cls"`. It serves every method, the probe callbacks, `ImageClassifier`
-    and `keras_ssl.evaluation`. The images may have any height and width
-    the backbone takes (DINO's local crops need that); a backbone built for
-    one size (e.g. keras-hub's ViT, whose position embeddings are fixed)
-    takes only that size.
+    and `keras_ssl.evaluation`.
+
+    Other image sizes (multi-crop's local crops, DINO
+    https://arxiv.org/abs/2104.14294 and SwAV): a backbone that takes any
+    size (built on `image_shape=(None, None, C)`) gets the images as they
+    are. One built for a fixed size is rebuilt for each new size by
+    `resize_backbone`, sharing every weight: keras-hub's `ViTBackbone`
+    then interpolates its position embeddings bilinearly over the new patch
+    grid, the class token's kept (DINO's `interpolate_pos_encoding`), so
+    the local crops' gradients reach the same variables as the global
+    crops'. A backbone that cannot be rebuilt at that size (one with other
+    fixed-size layers, e.g. DINOv2's or CLIP's embeddings, or a ViT whose
+    patch size does not divide the crop) gets the images resized to the
+    size it takes, with a warning: its local crops then keep their smaller
+    field of view but not their lower resolution.
 
     Args:
         backbone: a `keras_hub.models.Backbone` (or any Keras model) taking
@@ -133,6 +147,68 @@ class KerasHubEncoder(keras.Model):
         self.pooling = pooling
         self.image_converter = image_converter
         self.image_shape = input_shape
+        # The layers for other image sizes: rebuilt when needed, untracked
+        # (no second copy of the weights, nothing more in a saved file).
+        object.__setattr__(self, "_layers_by_size", {})
+
+    # --- Other image sizes --------------------------------------------------
+
+    def _layers_for(self, shape):
+        """The layers images of `shape` go through, in order; None: this
+        model's own graph takes them."""
+        size = tuple(shape[1:3])
+        if None in size or size == tuple(self.image_shape[:2]):
+            return None
+        if size not in self._layers_by_size:
+            self._layers_by_size[size] = self._sized_layers(size + tuple(shape[3:]))
+        return self._layers_by_size[size]
+
+    def _sized_layers(self, image_shape):
+        converter = self.image_converter
+        if converter is None:
+            converter = self.get_layer("rescaling")
+        chain = [converter]
+        converted = converter.compute_output_spec(keras.KerasTensor((None,) + image_shape))
+        wanted = _fixed_size(self.backbone)
+        if wanted is None or tuple(converted.shape[1:3]) == wanted:
+            return chain + [self.backbone, self.get_layer("pool")]
+        try:
+            backbone = resize_backbone(self.backbone, tuple(converted.shape[1:]))
+        except ValueError as error:
+            warnings.warn(
+                f"keras_ssl: {error}. KerasHubEncoder resizes images of "
+                f"{image_shape[0]}x{image_shape[1]} to {wanted[0]}x{wanted[1]}, "
+                f"the size the backbone takes (multi-crop's local crops keep "
+                f"their field of view, not their lower resolution).",
+                stacklevel=4,
+            )
+            chain.append(layers.Resizing(*wanted, name="resize_to_backbone"))
+            backbone = self.backbone
+        return chain + [backbone, self.get_layer("pool")]
+
+    def call(self, inputs, training=None, mask=None, **kwargs):
+        chain = self._layers_for(inputs.shape)
+        if chain is None:
+            return super().call(inputs, training=training, mask=mask, **kwargs)
+        x = inputs
+        for layer in chain:  # `training` reaches them by the call context.
+            x = layer(x)
+        return x
+
+    def compute_output_spec(self, inputs, training=None, mask=None):
+        chain = self._layers_for(inputs.shape)
+        if chain is None:
+            return super().compute_output_spec(inputs, training=training, mask=mask)
+        x = inputs
+        for layer in chain:
+            x = layer.compute_output_spec(x)
+        return x
+
+    def compute_output_shape(self, input_shape):
+        spec = self.compute_output_spec(keras.KerasTensor(tuple(input_shape)))
+        return tuple(spec.shape)
+
+    # --- Config -------------------------------------------------------------
 
     def get_config(self):
         return {
@@ -170,6 +246,15 @@ class KerasHubEncoder(keras.Model):
             ) from error
         backbone = keras_hub.models.Backbone.from_preset(preset)
         return cls(backbone, pooling=pooling, image_converter=image_converter)
+
+
+def _fixed_size(backbone):
+    """The `(H, W)` a backbone is built for; None when it takes any size."""
+    try:
+        size = tuple(backbone.input_shape[1:3])
+    except (AttributeError, ValueError):
+        return None
+    return None if None in size else size
 
 
 def from_keras_hub(backbone, pooling=None, image_converter=None, input_shape=None):
