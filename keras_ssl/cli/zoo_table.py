@@ -42,6 +42,12 @@ def _row(preset):
             f"1% labels: {_percent(metrics['probe_accuracy_1_percent'])}, 10%: "
             f"{_percent(metrics['probe_accuracy_10_percent'])}"
         )
+    if "probe_accuracy_held_out_all" in metrics:
+        # FSDD's audio protocol: 5 labels per class, and a new speaker.
+        parts.append(
+            f"5 labels/class: {_percent(metrics['probe_accuracy_5_per_class'])}; new "
+            f"speaker, all labels: {_percent(metrics['probe_accuracy_held_out_all'])}"
+        )
     if "probe_accuracy_20_per_class" in metrics:
         parts.append(f"20 labels/class: {_percent(metrics['probe_accuracy_20_per_class'])}")
     if "masked_token_accuracy" in metrics:

@@ -63,7 +63,6 @@ PRESET_PENDING = {
     "DeepClusterV2": "issue 31 item 7",
     "Jigsaw": "issue 31 item 7",
     "SwAV": "issue 31 item 7",
-    "Wav2Vec2": "issue 32 item 6",
 }
 
 
@@ -165,6 +164,10 @@ def reproduce_metrics(name, labels_per_class):
         )
 
 
+def is_fsdd_preset(name):
+    return metadata(name)["data"].startswith("The Free Spoken Digit Dataset")
+
+
 def is_mnist5k_preset(name):
     return metadata(name)["data"].startswith("mnist5k")
 
@@ -173,6 +176,8 @@ def is_mnist5k_preset(name):
 def test_the_preset_reproduces_its_all_labels_figure(name):
     if metadata(name)["data"].startswith("Fashion-MNIST"):
         pytest.skip("the whole protocol: test_fashion_mnist_presets.py, --run-large")
+    if is_fsdd_preset(name):
+        pytest.skip("FSDD's protocol: test_fsdd_presets.py")
     if is_mnist5k_preset(name) and tensorflow_checks_the_figures():
         pytest.skip("recomputed under TensorFlow; here its features are compared")
     reproduce_metrics(name, ("all",))
@@ -216,4 +221,6 @@ def test_every_image_encoder_gives_tensorflows_features():
 def test_the_preset_reproduces_its_10_per_class_figure(name):
     if metadata(name)["data"].startswith("Fashion-MNIST"):
         pytest.skip("its card has the benchmark protocol's budgets: test_fashion_mnist_presets.py")
+    if is_fsdd_preset(name):
+        pytest.skip("FSDD's protocol: test_fsdd_presets.py")
     reproduce_metrics(name, (10,))
