@@ -2,7 +2,6 @@
 
 import keras
 import numpy as np
-from keras import layers
 
 from keras_ssl.data.audio_checks import MASK_KEY
 from keras_ssl.data.audio_checks import WAVEFORM_KEY
@@ -10,9 +9,8 @@ from keras_ssl.data.tf_datasets import is_tf_dataset
 from keras_ssl.inputs.audio_inputs import AudioInputs
 from keras_ssl.inputs.audio_inputs import select_waveform
 from keras_ssl.serialization import keras_ssl_serializable
-from keras_ssl.tasks.classifier import STANDARDIZATION_NAME
 from keras_ssl.tasks.classifier import Classifier
-from keras_ssl.tasks.feature_standardization import FeatureStandardization
+from keras_ssl.tasks.classifier import classifier_head
 
 
 @keras_ssl_serializable
@@ -106,28 +104,12 @@ class AudioClassifier(Classifier):
     ):
         check_audio_encoder(encoder, sample_rate)
         audio_inputs = AudioInputs(encoder, sample_rate)
-        # === Layers ===
-        standardization = (
-            FeatureStandardization(name=STANDARDIZATION_NAME)
-            if standardize_features else None
-        )
-        feature_dropout = layers.Dropout(dropout, name="feature_dropout") if dropout else None
-        head = layers.Dense(
-            int(num_classes), activation="softmax", kernel_initializer="zeros",
-            dtype="float32", name="predictions",
-        )
-
         # === Functional model ===
         inputs = {
             WAVEFORM_KEY: keras.Input((None,), name=WAVEFORM_KEY),
             MASK_KEY: keras.Input((None,), dtype="bool", name=MASK_KEY),
         }
-        features = encoder(inputs)
-        if standardization is not None:
-            features = standardization(features)
-        if feature_dropout is not None:
-            features = feature_dropout(features)
-        outputs = head(features)
+        outputs = classifier_head(encoder(inputs), num_classes, dropout, standardize_features)
         super().__init__(
             inputs, outputs, encoder, num_classes, mode=mode,
             head_epochs=head_epochs,

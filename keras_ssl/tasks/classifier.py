@@ -259,6 +259,24 @@ class Classifier(AtomicModelSaving, keras.Model):
         return cls(**config)
 
 
+def classifier_head(features, num_classes, dropout, standardize_features):
+    """Class probabilities from encoder features: the head every
+    classifier shares (optional `FeatureStandardization`, optional dropout,
+    then a softmax `Dense` named "predictions", zero-initialised as SimCLR
+    v2's fine-tuning head, so the first steps send no random gradients into
+    the pretrained encoder; float32 under mixed precision)."""
+    from keras_ssl.tasks.feature_standardization import FeatureStandardization
+
+    if standardize_features:
+        features = FeatureStandardization(name=STANDARDIZATION_NAME)(features)
+    if dropout:
+        features = keras.layers.Dropout(dropout, name="feature_dropout")(features)
+    return keras.layers.Dense(
+        int(num_classes), activation="softmax", kernel_initializer="zeros",
+        dtype="float32", name="predictions",
+    )(features)
+
+
 def check_arguments(num_classes, mode, head_epochs, encoder_learning_rate_factor):
     """Raise a ValueError naming a bad classifier argument."""
     if mode not in MODES:

@@ -4,9 +4,8 @@ import keras
 from keras import layers
 
 from keras_ssl.serialization import keras_ssl_serializable
-from keras_ssl.tasks.classifier import STANDARDIZATION_NAME
 from keras_ssl.tasks.classifier import Classifier
-from keras_ssl.tasks.feature_standardization import FeatureStandardization
+from keras_ssl.tasks.classifier import classifier_head
 
 
 #: The augmentation names `ImageClassifier(augmentation=...)` accepts.
@@ -159,32 +158,12 @@ class ImageClassifier(Classifier):
         # === Layers ===
         if isinstance(augmentation, str):
             augmentation = resolve_augmentation(augmentation, mode)
-        standardization = (
-            FeatureStandardization(name=STANDARDIZATION_NAME)
-            if standardize_features
-            else None
-        )
-        feature_dropout = layers.Dropout(dropout, name="feature_dropout") if dropout else None
-        # Zero-initialised, as SimCLR v2's fine-tuning head: the first steps
-        # do not send random gradients into the pretrained encoder.
-        head = layers.Dense(
-            int(num_classes),
-            activation="softmax",
-            kernel_initializer="zeros",
-            dtype="float32",
-            name="predictions",
-        )
 
         # === Functional model ===
         image_shape = tuple(encoder.input_shape[1:])
         inputs = keras.Input(shape=image_shape, name="images")
         x = inputs if augmentation is None else augmentation(inputs)
-        features = encoder(x)
-        if standardization is not None:
-            features = standardization(features)
-        if feature_dropout is not None:
-            features = feature_dropout(features)
-        outputs = head(features)
+        outputs = classifier_head(encoder(x), num_classes, dropout, standardize_features)
         super().__init__(
             inputs,
             outputs,

@@ -2,15 +2,13 @@
 
 import keras
 import numpy as np
-from keras import layers
 
 from keras_ssl.data import text_checks
 from keras_ssl.data import text_pipeline
 from keras_ssl.data.tf_datasets import is_tf_dataset
 from keras_ssl.serialization import keras_ssl_serializable
-from keras_ssl.tasks.classifier import STANDARDIZATION_NAME
 from keras_ssl.tasks.classifier import Classifier
-from keras_ssl.tasks.feature_standardization import FeatureStandardization
+from keras_ssl.tasks.classifier import classifier_head
 
 
 @keras_ssl_serializable
@@ -86,25 +84,9 @@ class TextClassifier(Classifier):
                     f"{type(encoder).__name__}. For images use ImageClassifier."
                 )
         kwargs.pop("train_batch_norm", None)  # text encoders use LayerNorm
-        # === Layers ===
-        standardization = (
-            FeatureStandardization(name=STANDARDIZATION_NAME)
-            if standardize_features else None
-        )
-        feature_dropout = layers.Dropout(dropout, name="feature_dropout") if dropout else None
-        head = layers.Dense(
-            int(num_classes), activation="softmax", kernel_initializer="zeros",
-            dtype="float32", name="predictions",
-        )
-
         # === Functional model ===
         inputs = keras.Input(shape=(None,), dtype="int32", name="token_ids")
-        features = encoder(inputs)
-        if standardization is not None:
-            features = standardization(features)
-        if feature_dropout is not None:
-            features = feature_dropout(features)
-        outputs = head(features)
+        outputs = classifier_head(encoder(inputs), num_classes, dropout, standardize_features)
         super().__init__(
             inputs, outputs, encoder, num_classes, mode=mode,
             head_epochs=head_epochs,
