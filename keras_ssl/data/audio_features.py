@@ -24,6 +24,7 @@ from keras_ssl.data import audio_checks
 from keras_ssl.data.audio_checks import INT16_SCALE
 from keras_ssl.data.audio_checks import MASK_KEY
 from keras_ssl.data.audio_checks import WAVEFORM_KEY
+from keras_ssl.data.encoder_features import as_feature_vectors
 
 #: Frame length and hop (milliseconds): the usual speech front end.
 FRAME_MS = 25.0
@@ -274,13 +275,9 @@ def encoder_audio_features(encoder, audio, batch_size=64):
             MASK_KEY: np.arange(width) < lengths[rows, None],
         }
         outputs.append(np.asarray(encoder.predict_on_batch(batch))[: len(index)])
-    features = np.concatenate(outputs)
-    if features.ndim != 2:
-        raise ValueError(
-            f"The encoder returns shape {features.shape[1:]} per batch of clips, "
-            f"not one vector per clip; pass one that pools its frames (e.g. "
-            f"keras_ssl.encoders.Wav2Vec2Encoder)."
-        )
+    features = as_feature_vectors(
+        np.concatenate(outputs), encoder, "keras_ssl.encoders.Wav2Vec2Encoder, which pools its frames"
+    )
     result = np.empty_like(features, dtype="float32")
     result[order] = features
     return result

@@ -36,14 +36,15 @@ def _encoder_image_shape(encoder):
     return shape[1:] if len(shape) == 4 else None
 
 
-def _as_vectors(outputs, encoder):
+def as_feature_vectors(outputs, encoder, example="`model.encoder`, not the whole model or a feature map"):
+    """`outputs` as float32 `(N, D)`; any other rank raises, naming `example`
+    (an encoder that gives one vector per example)."""
     outputs = np.asarray(outputs)
     if outputs.ndim != 2:
         raise ValueError(
             f"The encoder {getattr(encoder, 'name', encoder)!r} returns shape "
             f"{outputs.shape}, not one vector per example. Evaluate an encoder "
-            f"that ends in global pooling (e.g. `model.encoder`, not the "
-            f"whole model or a feature map)."
+            f"that ends in global pooling (e.g. {example})."
         )
     return outputs.astype("float32", copy=False)
 
@@ -77,7 +78,7 @@ def _image_features(encoder, images, batch_size):
         padded = np.resize(chunk, (_padded_size(len(chunk), batch_size),) + chunk.shape[1:])
         batch = image_batch.to_float_images(padded)
         outputs.append(np.asarray(encoder.predict_on_batch(batch))[:len(chunk)])
-    return _as_vectors(np.concatenate(outputs), encoder)
+    return as_feature_vectors(np.concatenate(outputs), encoder)
 
 
 def _array_features(encoder, x, batch_size):
@@ -85,7 +86,7 @@ def _array_features(encoder, x, batch_size):
         return _raw_features(x)
     if is_text_input(x):
         x = np.asarray(x) if isinstance(x, (list, tuple)) else x
-        return _as_vectors(encoder.predict(x, batch_size=batch_size, verbose=0), encoder)
+        return as_feature_vectors(encoder.predict(x, batch_size=batch_size, verbose=0), encoder)
     image_shape = _encoder_image_shape(encoder)
     if image_shape is not None:
         images = image_checks.check_image_array(x, image_shape)
@@ -93,7 +94,7 @@ def _array_features(encoder, x, batch_size):
     x = np.asarray(x)
     if x.dtype == np.float64:
         x = x.astype("float32")
-    return _as_vectors(encoder.predict(x, batch_size=batch_size, verbose=0), encoder)
+    return as_feature_vectors(encoder.predict(x, batch_size=batch_size, verbose=0), encoder)
 
 
 def _input_part(element):

@@ -16,6 +16,8 @@ from keras_ssl.evaluation.features import labeled_features
 from keras_ssl.evaluation.fine_tune import fine_tune as fine_tune_accuracy
 from keras_ssl.evaluation.knn import knn_accuracy
 from keras_ssl.evaluation.linear_probe import linear_probe
+from keras_ssl.evaluation.markdown_table import markdown_header
+from keras_ssl.evaluation.markdown_table import markdown_row
 
 #: Data sets the protocol knows by name: split -> (images, labels).
 BENCHMARK_DATA = {"fashion_mnist": fashion_mnist, "mnist5k": mnist5k}
@@ -195,16 +197,9 @@ def benchmark_columns(metrics):
 
 def benchmark_header(metrics):
     """The Markdown header (two lines) of a table of `metrics` rows."""
-    titles = [title for _, title in benchmark_columns(metrics)]
-    return "| encoder | " + " | ".join(titles) + " |\n|---|" + "---:|" * len(titles)
+    return markdown_header(benchmark_columns(metrics))
 
 
 def benchmark_row(name, metrics):
     """One Markdown row: accuracies in %, with ± std over draws where drawn."""
-    cells = []
-    for metric, _ in benchmark_columns(metrics):
-        cell = f"{100 * metrics[metric]:.1f}"
-        if f"{metric}_std" in metrics:
-            cell += f" ± {100 * metrics[metric + '_std']:.1f}"
-        cells.append(cell)
-    return f"| {name} | " + " | ".join(cells) + " |"
+    return markdown_row(name, metrics, benchmark_columns(metrics))

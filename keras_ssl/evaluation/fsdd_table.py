@@ -1,5 +1,8 @@
 """The Markdown table of `fsdd_metrics` rows (issue 32's audio table)."""
 
+from keras_ssl.evaluation.markdown_table import markdown_header
+from keras_ssl.evaluation.markdown_table import markdown_row
+
 
 def fsdd_columns(metrics=None):
     """The table's columns present in `metrics`, in order: (metric, title)."""
@@ -33,8 +36,7 @@ def fsdd_header(metrics=None):
     >>> print(fsdd_header())
     | encoder | probe, all labels | probe, 5/class | ...
     """
-    titles = [title for _, title in fsdd_columns(metrics)]
-    return "| encoder | " + " | ".join(titles) + " |\n|---|" + "---:|" * len(titles)
+    return markdown_header(fsdd_columns(metrics))
 
 
 def fsdd_row(name, metrics):
@@ -49,10 +51,4 @@ def fsdd_row(name, metrics):
     >>> fsdd_row("log-mel", fsdd_metrics("log_mel", path))
     '| log-mel | 94.7 | 64.5 ± 1.9 | 54.0 ± 11.7 | 42.3 ± 8.9 |'
     """
-    cells = []
-    for metric, _ in fsdd_columns(metrics):
-        cell = f"{100 * metrics[metric]:.1f}"
-        if f"{metric}_std" in metrics:
-            cell += f" ± {100 * metrics[metric + '_std']:.1f}"
-        cells.append(cell)
-    return f"| {name} | " + " | ".join(cells) + " |"
+    return markdown_row(name, metrics, fsdd_columns(metrics))

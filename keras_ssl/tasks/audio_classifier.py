@@ -5,9 +5,9 @@ import numpy as np
 
 from keras_ssl.data.audio_checks import MASK_KEY
 from keras_ssl.data.audio_checks import WAVEFORM_KEY
+from keras_ssl.data.audio_features import encoder_audio_features
 from keras_ssl.data.tf_datasets import is_tf_dataset
 from keras_ssl.inputs.audio_inputs import AudioInputs
-from keras_ssl.inputs.audio_inputs import select_waveform
 from keras_ssl.serialization import keras_ssl_serializable
 from keras_ssl.tasks.classifier import Classifier
 from keras_ssl.tasks.classifier import classifier_head
@@ -185,16 +185,19 @@ class AudioClassifier(Classifier):
             return super().adapt(x, batch_size)
         x = self.prepare_audio(x)
         if is_tf_dataset(x):
-            batches = ((batch, None) for batch in x.as_numpy_iterator())
+            batches = x.as_numpy_iterator()
         elif isinstance(x, keras.utils.PyDataset):
-            batches = ((x[index], None) for index in range(len(x)))
-        else:
-            batches = _array_batches(x[0] if isinstance(x, tuple) else x, batch_size)
+            batches = (x[index] for index in range(len(x)))
+        else:  # Arrays: in batches of similar length, as the probes' features.
+            audio = x[0] if isinstance(x, tuple) else x
+            features = encoder_audio_features(self.encoder, audio, batch_size)
+            self._standardization_layer().adapt(features)
+            return
         features = [
             keras.ops.convert_to_numpy(
                 self.encoder.predict_on_batch(self.audio_inputs.standardize(batch))
-            )[:count]
-            for batch, count in batches
+            )
+            for batch in batches
         ]
         self._standardization_layer().adapt(np.concatenate(features))
 
@@ -202,22 +205,6 @@ class AudioClassifier(Classifier):
         config = super().get_config()
         config["sample_rate"] = self.sample_rate
         return config
-
-
-def _array_batches(x, batch_size):
-    """`(batch, count)` pairs of an array (or dict of arrays) of clips.
-
-    A short last batch is filled up with its own clips (`count` says how
-    many are real), so the encoder compiles for one batch shape.
-    """
-    total = len(select_waveform(x))
-    size = min(batch_size, total)
-    for start in range(0, total, size):
-        batch = keras.tree.map_structure(lambda a: a[start:start + size], x)
-        count = len(select_waveform(batch))
-        yield keras.tree.map_structure(
-            lambda a: np.resize(a, (size,) + a.shape[1:]), batch
-        ), count
 
 
 def check_audio_encoder(encoder, sample_rate=None):
