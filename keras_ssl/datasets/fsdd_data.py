@@ -149,7 +149,8 @@ def _selection(split, speakers, takes, held_out_speaker):
     return is_speaker & is_test_take
 
 
-def fsdd(split="train", path=None, held_out_speaker=None, return_speakers=False):
+def fsdd(split="train", path=None, held_out_speaker=None, return_speakers=False,
+         return_takes=False):
     """FSDD's spoken digits: padded int16 waveforms, their mask, digit labels.
 
     The official split puts takes 0-4 of every speaker in `"test"` (300
@@ -171,14 +172,16 @@ def fsdd(split="train", path=None, held_out_speaker=None, return_speakers=False)
         held_out_speaker: str or None. A speaker (`"george"`, `"jackson"`,
             `"lucas"`, `"nicolas"`, `"theo"`, `"yweweler"`) to hold out.
         return_speakers: bool. Also return each recording's speaker.
+        return_takes: bool. Also return each recording's take number.
 
     Returns:
-        `(audio, labels)`, or `(audio, labels, speakers)`: `audio` is
+        `(audio, labels)`, then `speakers` and `takes` if asked for, in
+        that order: `audio` is
         `{"waveform": int16 (N, T), "padding_mask": bool (N, T)}`, clips
         zero-padded to the split's longest `T` (True on real samples), which
         `keras_ssl.inputs.AudioInputs` takes as is (int16 is scaled to
         [-1, 1) inside the step); `labels` int64 digits `(N,)`; `speakers`
-        a str array `(N,)`. Lengths are `audio["padding_mask"].sum(axis=1)`.
+        a str array `(N,)`; `takes` int `(N,)`. Lengths are `audio["padding_mask"].sum(axis=1)`.
 
     Raises:
         FileNotFoundError: saying how to get the recordings.
@@ -206,6 +209,9 @@ def fsdd(split="train", path=None, held_out_speaker=None, return_speakers=False)
         )
     audio = pad_clips([clips[index] for index in selected])
     audio = {WAVEFORM_KEY: audio[WAVEFORM_KEY], MASK_KEY: audio[MASK_KEY]}
+    result = (audio, digits[selected])
     if return_speakers:
-        return audio, digits[selected], speakers[selected]
-    return audio, digits[selected]
+        result += (speakers[selected],)
+    if return_takes:
+        result += (takes[selected],)
+    return result

@@ -13,7 +13,6 @@ Pretraining sees takes 5-49 of all six speakers without labels.
 takes 5-9 for testing, so recipes are chosen without ever reading takes 0-4.
 """
 
-import os
 
 import keras
 import numpy as np
@@ -22,9 +21,7 @@ from keras_ssl.data.audio_checks import WAVEFORM_KEY
 from keras_ssl.data.audio_features import encoder_audio_features
 from keras_ssl.data.audio_features import log_mel_statistics
 from keras_ssl.data.audio_features import mfcc_statistics
-from keras_ssl.datasets.fsdd_data import _read_folder
 from keras_ssl.datasets.fsdd_data import fsdd
-from keras_ssl.datasets.fsdd_data import fsdd_directory
 from keras_ssl.datasets.mnist5k_data import per_class_subset
 from keras_ssl.evaluation.linear_probe import linear_probe
 
@@ -59,11 +56,7 @@ def fsdd_recordings(path=None):
     >>> sorted(set(takes.tolist()))
     [0, 5]
     """
-    folder = os.path.abspath(fsdd_directory(path))
-    audio, digits, speakers = fsdd("all", path=folder, return_speakers=True)
-    listed_digits, listed_speakers, takes, _ = _read_folder(folder)  # Cached.
-    assert np.array_equal(digits, listed_digits) and np.array_equal(speakers, listed_speakers)
-    return audio, digits, speakers, takes
+    return fsdd("all", path=path, return_speakers=True, return_takes=True)
 
 
 def fsdd_split_indices(speakers, takes, split="test", held_out_speaker=None):

@@ -72,6 +72,17 @@ def test_subset_speaker_held_out(no_env):
     np.testing.assert_array_equal(y_test, np.arange(10))
 
 
+def test_return_takes_come_last_and_match_the_file_names(no_env):
+    test, y_test, s_test, t_test = fsdd("test", path=FSDD_SUBSET, return_speakers=True,
+                                        return_takes=True)
+    _, _, t_train = fsdd("train", path=FSDD_SUBSET, return_takes=True)
+    assert set(t_test.tolist()) == {0} and set(t_train.tolist()) == {5}
+    for digit, speaker, take in zip(y_test, s_test, t_test):
+        assert os.path.exists(
+            os.path.join(FSDD_SUBSET, "recordings", f"{digit}_{speaker}_{take}.wav")
+        )
+
+
 def test_search_order_path_env_then_subset(no_env, monkeypatch):
     with pytest.warns(UserWarning, match="120-recording subset"):
         default, _ = fsdd("test")

@@ -67,23 +67,20 @@ def bucketed_dataset(clips, batch_size, seed, labels=None):
             label,
         )
     )
+    # A clip of length L goes to the first bucket with L < boundary and is
+    # padded to boundary - 1, that is to the first of BUCKET_LENGTHS >= L.
     boundaries = [length + 1 for length in BUCKET_LENGTHS]
     dataset = dataset.bucket_by_sequence_length(
         lambda wave, mask, label: tf.shape(wave)[0],
-        bucket_boundaries=boundaries[:-1],
-        bucket_batch_sizes=[batch_size] * len(boundaries),
+        bucket_boundaries=boundaries,
+        bucket_batch_sizes=[batch_size] * (len(boundaries) + 1),
         padded_shapes=([None], [None], []),
-        pad_to_bucket_boundary=False,
+        pad_to_bucket_boundary=True,
         drop_remainder=False,
     )
 
     def to_bucket_length(wave, mask, label):
-        length = tf.shape(wave)[1]
-        target = tf.reduce_min(
-            tf.boolean_mask(BUCKET_LENGTHS, tf.constant(BUCKET_LENGTHS) >= length)
-        )
-        pad = [[0, 0], [0, target - length]]
-        audio = {"waveform": tf.pad(wave, pad), "padding_mask": tf.pad(mask, pad)}
+        audio = {"waveform": wave, "padding_mask": mask}
         return audio if labels is None else (audio, label)
 
     dataset = dataset.map(to_bucket_length).prefetch(tf.data.AUTOTUNE)
