@@ -61,8 +61,6 @@ def metadata(name):
 #: below fails while it is listed and has one).
 PRESET_PENDING = {
     "DeepClusterV2": "issue 31 item 7",
-    "Jigsaw": "issue 31 item 7",
-    "SwAV": "issue 31 item 7",
 }
 
 
