@@ -35,12 +35,14 @@ METHODS = {
 }
 
 
-def fit(row, images, batch_size, epochs, seed):
-    """One whole run; returns its timings (see the module docstring)."""
+def fit(row, images, batch_size, epochs, seed, step_maker=make_step):
+    """One whole run; returns its timings (see the module docstring).
+    `step_maker(method, encoder, (C, H, W))` builds the train step
+    (lightly_fit.py passes lightly's)."""
     started = time.perf_counter()
     torch.manual_seed(seed)
     method, encoder_name = METHODS[row]
-    step = make_step(method, encoder_name, tuple(images.shape[1:]))
+    step = step_maker(method, encoder_name, tuple(images.shape[1:]))
     loader = torch.utils.data.DataLoader(
         torch.utils.data.TensorDataset(images), batch_size=batch_size, shuffle=True
     )
@@ -57,7 +59,7 @@ def fit(row, images, batch_size, epochs, seed):
     }
 
 
-def main():
+def main(step_maker=make_step):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--serve", required=True, choices=sorted(METHODS))
     parser.add_argument("--images", required=True, help=".npy, (N, H, W, C) 0-255")
@@ -73,8 +75,8 @@ def main():
     for seed, line in enumerate(sys.stdin):
         if line.strip() != "fit":
             break
-        print(json.dumps(fit(args.serve, images, args.batch_size, args.epochs, seed)),
-              flush=True)
+        timing = fit(args.serve, images, args.batch_size, args.epochs, seed, step_maker)
+        print(json.dumps(timing), flush=True)
 
 
 if __name__ == "__main__":

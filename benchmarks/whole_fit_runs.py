@@ -73,20 +73,23 @@ class KerasFitRun:
 
 
 class ReferenceFitRun:
-    """reference_pytorch_fit.py serving whole runs of `row` on `images`."""
+    """reference_pytorch_fit.py serving whole runs of `row` on `images`; or
+    another script speaking its protocol (lightly_fit.py), run by `python`
+    (lightly's own virtualenv)."""
 
-    def __init__(self, row, images, batch_size, epochs, scratch_dir):
+    def __init__(self, row, images, batch_size, epochs, scratch_dir,
+                 script="reference_pytorch_fit.py", python=sys.executable, extra=()):
         here = os.path.dirname(os.path.abspath(__file__))
         path = os.path.join(scratch_dir, f"{row}_images.npy")
         np.save(path, images)
         self.process = subprocess.Popen(
-            [sys.executable, os.path.join(here, "reference_pytorch_fit.py"),
+            [python, os.path.join(here, script),
              "--serve", row, "--images", path, "--batch-size", str(batch_size),
-             "--epochs", str(epochs)],
+             "--epochs", str(epochs), *extra],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
         )
         if self.process.stdout.readline().strip() != "ready":
-            raise RuntimeError(f"reference_pytorch_fit.py --serve {row} did not start")
+            raise RuntimeError(f"{script} --serve {row} did not start")
         self.batch_size, self.epochs = batch_size, epochs
 
     def fit(self):
