@@ -83,10 +83,12 @@ def bucketed_dataset(clips, batch_size, seed, labels=None):
         audio = {"waveform": wave, "padding_mask": mask}
         return audio if labels is None else (audio, label)
 
-    dataset = dataset.map(to_bucket_length).prefetch(tf.data.AUTOTUNE)
     bucket = np.searchsorted(BUCKET_LENGTHS, lengths)
     steps = int(sum(-(-np.sum(bucket == b) // batch_size) for b in range(len(BUCKET_LENGTHS))))
-    return dataset, steps
+    # Known cardinality: Keras then runs every epoch to its end without
+    # "ran out of data" (bucketing hides the count from tf.data).
+    dataset = dataset.map(to_bucket_length).apply(tf.data.experimental.assert_cardinality(steps))
+    return dataset.prefetch(tf.data.AUTOTUNE), steps
 
 
 def trimmed_clips(audio):

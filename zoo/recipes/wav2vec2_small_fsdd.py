@@ -10,6 +10,8 @@ on the official test takes 0-4 and held out by speaker.
     python zoo/recipes/wav2vec2_small_fsdd.py --quick    # smoke run
     FINE_TUNE=1 python zoo/recipes/wav2vec2_small_fsdd.py  # + fine-tuned and
         # from-scratch AudioClassifier columns (all labels; about 14 fits)
+    python zoo/recipes/fsdd_fine_tune_columns.py wav2vec2_small_fsdd  # the same
+        # two columns for the shipped weights, without pretraining again
 """
 
 import json
