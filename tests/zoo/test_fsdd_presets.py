@@ -52,3 +52,39 @@ def test_the_card_is_the_protocols_output(name):
     for key in ("probe_accuracy_all", "probe_accuracy_5_per_class",
                 "probe_accuracy_held_out_all", "probe_accuracy_held_out_5_per_class"):
         assert abs(measured[key] - card[key]) <= 0.01, (key, measured[key], card[key])
+
+
+def fine_tuned_rows(name):
+    """README rows of a preset's fine-tuned and from-scratch columns."""
+    metadata = read_preset(shipped_presets()[name]).metadata
+    rows = []
+    for title, metrics in ((f"`{name}`, fine-tuned", metadata["fine_tune_metrics"]),
+                           ("supervised from scratch (random-init, same recipe)",
+                            metadata["from_scratch_metrics"])):
+        rows.append(
+            f"| {title} | {100 * metrics['fine_tune_accuracy_all']:.1f} | "
+            f"{100 * metrics['fine_tune_accuracy_held_out_all']:.1f} ± "
+            f"{100 * metrics['fine_tune_accuracy_held_out_all_std']:.1f} |"
+        )
+    return rows
+
+
+@pytest.mark.parametrize("name", FSDD_PRESETS)
+def test_fine_tuned_columns_agree_with_the_card_and_the_readme(name):
+    metadata = read_preset(shipped_presets()[name]).metadata
+    if "fine_tune_metrics" not in metadata:
+        pytest.skip(f"{name} has no fine-tuned columns yet (zoo/recipes/fsdd_fine_tune_columns.py)")
+    for metrics in (metadata["fine_tune_metrics"], metadata["from_scratch_metrics"]):
+        held_out = [value for key, value in metrics.items()
+                    if key.startswith("fine_tune_accuracy_held_out_") and key.count("_") == 6
+                    and not key.endswith("_std")]
+        assert len(held_out) == 6
+        assert abs(sum(held_out) / 6 - metrics["fine_tune_accuracy_held_out_all"]) < 1e-3
+    root = os.path.join(os.path.dirname(__file__), "..", "..")
+    with open(os.path.join(root, "README.md"), encoding="utf-8") as file:
+        readme = file.read().splitlines()
+    with open(os.path.join(shipped_presets()[name], "README.md"), encoding="utf-8") as file:
+        card = file.read()
+    for row in fine_tuned_rows(name):
+        assert row in readme, row
+    assert metadata["fine_tune_recipe"] in card
