@@ -65,6 +65,7 @@ def multi_crop_views(
     global_scale=(0.4, 1.0),
     local_scale=(0.05, 0.4),
     seed=None,
+    horizontal_flip=None,
 ):
     """DINO's augmentations: two global crops, then `local_crops` local ones.
 
@@ -75,7 +76,9 @@ def multi_crop_views(
     in DINO (flip, colour jitter with probability 0.8, grayscale 0.2; blur
     with probability 1.0 on the first global crop, 0.1 and solarization 0.2
     on the second, 0.5 on the local crops). 1-channel images get the steps
-    of `digit_views()` (no flip; brightness and contrast; a light blur).
+    of `digit_views()` (no flip; brightness and contrast; a light blur);
+    `horizontal_flip=True` adds the flip of `clothing_views()` for photos of
+    objects such as Fashion-MNIST's.
 
     Reference: https://arxiv.org/abs/2104.14294 (Sec. 3.1, Appendix),
     https://arxiv.org/abs/2006.09882 (multi-crop)
@@ -89,6 +92,8 @@ def multi_crop_views(
         global_scale: tuple of 2 floats. Area range of the global crops.
         local_scale: tuple of 2 floats. Area range of the local crops.
         seed: int or None. The layers' own seed (the models pass theirs).
+        horizontal_flip: None (flip colour images, not 1-channel ones: a
+            mirrored digit is another symbol) or a bool for every crop.
 
     Returns:
         A tuple of `2 + local_crops` `ViewAugmentation`s, global first.
@@ -115,6 +120,8 @@ def multi_crop_views(
         blurs = (1.0, 0.1, 0.5)
         solarize = 0.2
     common.update(jitter_probability=0.8, seed=seed)
+    if horizontal_flip is not None:
+        common["horizontal_flip"] = bool(horizontal_flip)
     views = [
         ViewAugmentation(
             crop_scale=global_scale, crop_size=global_size,

@@ -33,6 +33,16 @@ def light_augmentation(seed=None, name="light_augmentation"):
     )
 
 
+def resolve_standardization(standardize_features, train_batch_norm):
+    """`"auto"` -> standardize the head's features unless BatchNorm trains."""
+    if standardize_features != "auto":
+        raise ValueError(
+            f"standardize_features must be True, False or 'auto'; got "
+            f"{standardize_features!r}."
+        )
+    return not train_batch_norm
+
+
 def resolve_augmentation(augmentation, mode, seed=None):
     """The layer (or None) an augmentation name stands for."""
     if augmentation not in AUGMENTATIONS:
@@ -98,10 +108,17 @@ class ImageClassifier(Classifier):
             (default): `"light"` for `"finetune"` and `"two_stage"`, none for
             `"probe"` (so the probe matches `linear_probe`).
         dropout: float in [0, 1). Dropout on the features before the head.
-        standardize_features: bool. Put a `FeatureStandardization` before
-            the head, set by the first `fit` from the encoder's features of
-            its training images (see `adapt`), as `linear_probe` does
-            (default True).
+        standardize_features: bool or `"auto"`. Put a
+            `FeatureStandardization` before the head, set by the first `fit`
+            from the encoder's features of its training images (see
+            `adapt`), as `linear_probe` does. `"auto"` (default): True
+            unless `train_batch_norm`. The statistics are measured in
+            inference mode; with BatchNorm on batch statistics the training
+            features have another scale (a random-init ConvNet's inference
+            features have per-unit std down to 3e-6, so standardizing them
+            multiplies the trained features by up to 1e5): from scratch on
+            600 Fashion-MNIST labels, 20 epochs, 52.1% with it (loss 264)
+            against 63.0% without.
         name: str. Model name.
 
     Defaults, measured on mnist5k (SimCLR preset `simclr_convnet_mnist5k`,
@@ -117,7 +134,8 @@ class ImageClassifier(Classifier):
     `linear_probe`, with it the same 89.4%; fine-tuning went from 87.6%
     without augmentation to 91.4% with light augmentation; Adam 3e-4 lost
     5 points to 1e-3. The same ConvNet from random weights
-    (`train_batch_norm=True`) gave 77.3% / 71.7% on draws 0 / 1.
+    (`train_batch_norm=True`, then with standardized features) gave
+    77.3% / 71.7% on draws 0 / 1.
 
     Labels are sparse integer class ids, shape `(N,)`; one-hot, fractional,
     string or out-of-range labels, and a label count that differs from the
@@ -151,11 +169,13 @@ class ImageClassifier(Classifier):
         train_batch_norm=False,
         augmentation="auto",
         dropout=0.0,
-        standardize_features=True,
+        standardize_features="auto",
         name="image_classifier",
         **kwargs,
     ):
         # === Layers ===
+        if isinstance(standardize_features, str):
+            standardize_features = resolve_standardization(standardize_features, train_batch_norm)
         if isinstance(augmentation, str):
             augmentation = resolve_augmentation(augmentation, mode)
 

@@ -109,3 +109,13 @@ def test_clothing_views_are_digit_views_with_a_flip_and_wider_crops():
     assert {k: v for k, v in clothing.items() if k not in different} == {
         k: v for k, v in digits.items() if k not in different
     }
+
+
+def test_multi_crop_views_flip_colour_images_and_clothing_on_request():
+    gray = keras_ssl.augment.multi_crop_views((28, 28, 1), local_crops=2)
+    colour = keras_ssl.augment.multi_crop_views((32, 32, 3), local_crops=2)
+    clothing = keras_ssl.augment.multi_crop_views((28, 28, 1), local_crops=2, horizontal_flip=True)
+    assert [view.horizontal_flip for view in gray] == [False] * 4
+    assert [view.horizontal_flip for view in colour] == [True] * 4
+    assert [view.horizontal_flip for view in clothing] == [True] * 4
+    assert [view.crop_size for view in clothing] == [(28, 28)] * 2 + [(12, 12)] * 2

@@ -216,3 +216,18 @@ def test_the_defaults_beat_the_probe_at_10_labels_per_class():
             )
     print({name: np.mean(values) for name, values in accuracy.items()})
     assert np.mean(accuracy["defaults"]) > np.mean(accuracy["probe"]) + 0.02
+
+
+def test_standardization_is_off_by_default_when_batch_norm_trains():
+    # Inference-mode statistics do not fit training-mode features (see the
+    # `standardize_features` argument); explicit choices are kept.
+    assert classifier("finetune").standardize_features
+    assert not classifier("finetune", train_batch_norm=True).standardize_features
+    assert classifier("finetune", train_batch_norm=True, standardize_features=True).standardize_features
+    assert not classifier("finetune", standardize_features=False).standardize_features
+    restored = keras_ssl.ImageClassifier.from_config(
+        classifier("finetune", train_batch_norm=True).get_config()
+    )
+    assert not restored.standardize_features
+    with pytest.raises(ValueError, match="True, False or 'auto'"):
+        classifier(standardize_features="always")
