@@ -14,7 +14,9 @@ thread pool or allocator):
 It prints `ready`, then for every `fit` line read from stdin trains a
 fresh model and prints one JSON line: `{"seconds": wall time of the run,
 "batch_ends": seconds from its start to the end of each step, "epoch_ends":
-seconds to the end of each epoch}`, until stdin closes.
+seconds to the end of each epoch, "peak_rss_mb": this process's peak RSS
+during the run (rss.py), "start_rss_mb": its RSS at the start,
+"epoch_rss_mb": its RSS at the end of each epoch}`, until stdin closes.
 """
 
 import argparse
@@ -25,6 +27,7 @@ import time
 import numpy as np
 import torch
 
+import rss
 from reference_pytorch import make_step
 
 METHODS = {
@@ -39,6 +42,8 @@ def fit(row, images, batch_size, epochs, seed, step_maker=make_step):
     """One whole run; returns its timings (see the module docstring).
     `step_maker(method, encoder, (C, H, W))` builds the train step
     (lightly_fit.py passes lightly's)."""
+    rss.reset_peak()
+    start_rss = rss.rss_mb()
     started = time.perf_counter()
     torch.manual_seed(seed)
     method, encoder_name = METHODS[row]
@@ -46,16 +51,20 @@ def fit(row, images, batch_size, epochs, seed, step_maker=make_step):
     loader = torch.utils.data.DataLoader(
         torch.utils.data.TensorDataset(images), batch_size=batch_size, shuffle=True
     )
-    batch_ends, epoch_ends = [], []
+    batch_ends, epoch_ends, epoch_rss = [], [], []
     for _ in range(epochs):
         for (x,) in loader:
             step(x, x)
             batch_ends.append(time.perf_counter() - started)
         epoch_ends.append(time.perf_counter() - started)
+        epoch_rss.append(rss.rss_mb())
     return {
         "seconds": time.perf_counter() - started,
         "batch_ends": batch_ends,
         "epoch_ends": epoch_ends,
+        "peak_rss_mb": rss.peak_rss_mb(),
+        "start_rss_mb": start_rss,
+        "epoch_rss_mb": epoch_rss,
     }
 
 

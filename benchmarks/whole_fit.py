@@ -3,15 +3,20 @@
 For each row (method and encoder) and backend, a worker process times
 `model.fit(images, epochs=E, batch_size=B, shuffle=True)` of a freshly
 built and compiled model, from the call to its return, on real data:
-mnist5k's 4,000 training digits for the ConvNet and ViT rows, 512 random
-32x32x3 images for the ResNet-18 rows (no real data of that shape ships).
+mnist5k's 4,000 training digits for the ConvNet and ViT rows, or with
+`--data fashion_mnist` Fashion-MNIST's 60,000 training images (the
+issue's scale), 512 random 32x32x3 images for the ResNet-18 rows (no real
+data of that shape ships).
 From each call's step clock it takes the steady-state step time and the
 fixed cost of the call (wall time less all steps at the steady-state time:
 tracing, compilation, per-epoch set-up), and checks the issue's "from the
 second epoch on, within 5% of steps x step time"; a second table shows
 where the time after the first epoch went (the mean step against the
 median, each later epoch's first step, the end of the call), which tells a
-per-epoch set-up from steps that ran slow. Modes:
+per-epoch set-up from steps that ran slow. Each run also reports its peak
+resident memory (RSS, MB: the peak of the process running it, counted from
+the run's start; rss.py): keras_ssl's runs share their worker process,
+each baseline runs in a process of its own. Modes:
 
 - `compute`: float pixels, views = inputs (no augmentation), as the
   reference trains;
@@ -35,6 +40,11 @@ the ratio to each baseline (reference, lightly, plain keras) is paired
 keras_ssl's in the same round), since the shared machine's speed drifts;
 above 1x, keras_ssl's fit is the faster.
 
+`--memory-check` (whole_fit_memory.py) runs instead keras_ssl's SimCLR
+fit for 1 epoch and for `--epochs` E, each in a fresh process, and checks
+that the peak RSS of E epochs is within 1.2x of 1 epoch's and that every
+later epoch takes within 5% of its steps times the median step.
+
 Usage:
     python benchmarks/whole_fit.py --backends tensorflow   # SimCLR, BYOL ConvNet
     python benchmarks/whole_fit.py --backends jax --rounds 2
@@ -44,11 +54,22 @@ Usage:
         --lightly-python /work/bench-venv/bin/python       # vs lightly
     python benchmarks/whole_fit.py --backends jax --plain-keras   # vs plain Keras
     python benchmarks/whole_fit.py --quick                 # smoke run (code paths)
+Issue 30 item 7 (scale), on Fashion-MNIST's 60,000 training images: a
+whole epoch of SimCLR beside lightly's (same ConvNet, heads, loss, batch,
+views), paired rounds; then the memory check (1 and 3 epochs):
+    python benchmarks/whole_fit.py --backends tensorflow --rows simclr_convnet \
+        --data fashion_mnist --epochs 1 --rounds 2 \
+        --lightly-python /work/bench-venv/bin/python
+    python benchmarks/whole_fit.py --backends tensorflow --rows simclr_convnet \
+        --data fashion_mnist --memory-check --epochs 3
+(`--images 256` on either: a smoke run of the same code paths.)
 """
 
 import argparse
 import json
+import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -60,34 +81,47 @@ from throughput import available_backends
 from throughput import finish
 from throughput import print_run_header
 from throughput_rows import all_rows
+from whole_fit_memory import memory_check
 from whole_fit_runs import KerasFitRun
 from whole_fit_runs import ReferenceFitRun
 from whole_fit_runs import run_figures
+from whole_fit_tables import BASELINES
+from whole_fit_tables import breakdown
+from whole_fit_tables import markdown
 
 REFERENCE_ROWS = ("simclr_convnet", "byol_convnet", "simclr_resnet18", "byol_resnet18")
 PEER_ROWS = ("simclr_convnet", "byol_convnet")  # lightly and plain Keras JAX
-BASELINES = ("reference", "lightly", "plain keras")
+DATA = ("mnist5k", "fashion_mnist")  # the 28x28x1 rows' training images
 
 
-def row_data(row, quick, count=None):
+def row_data(row, quick, count=None, data="mnist5k"):
     """(images, batch size) of a row: uint8 (N, H, W, C); the first `count`
-    images only, if given."""
+    images only, if given. `data`: the 28x28 rows' images (`DATA`)."""
     method, encoder_name, shape, batch_size, _ = all_rows()[row]
     if encoder_name == "resnet18":
         images = np.random.default_rng(0).integers(0, 256, (512,) + shape, dtype="uint8")
     else:
         import keras_ssl
 
-        images, _ = keras_ssl.datasets.mnist5k("train")
+        images, _ = getattr(keras_ssl.datasets, data)("train")
     if quick:
         return images[:64], 32
     return images[:count], batch_size
 
 
-def modes(backend, row, quick):
+def modes(backend, row, quick, only=None):
+    if only:
+        return (only,)
     if quick or backend != "tensorflow":
         return ("compute",)
     return ("compute", "end-to-end")
+
+
+def json_safe(value):
+    """NaN (a 1-epoch run's later-epoch figures) as None, lists within."""
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    return None if isinstance(value, float) and math.isnan(value) else value
 
 
 def worker(args):
@@ -95,10 +129,10 @@ def worker(args):
     import keras
 
     backend = keras.backend.backend()
-    images, batch_size = row_data(args.row, args.quick, args.images)
+    images, batch_size = row_data(args.row, args.quick, args.images, args.data)
     runs = {
         mode: KerasFitRun(args.row, mode, images, batch_size, args.epochs)
-        for mode in modes(backend, args.row, args.quick)
+        for mode in modes(backend, args.row, args.quick, args.only_mode)
     }
     scratch = tempfile.mkdtemp(prefix="whole_fit_")
     if args.reference:
@@ -119,11 +153,12 @@ def worker(args):
             time.sleep(0.5)  # let the previous run's thread pools go idle
             figures[mode].append(run_figures(run.fit(), len(images), batch_size))
     for mode, rounds in figures.items():
-        result = {"row": args.row, "backend": backend, "mode": mode,
+        result = {"row": args.row, "backend": backend, "mode": mode, "data": args.data,
                   "epochs": args.epochs, "images": len(images), "batch_size": batch_size,
-                  "rounds": rounds}
-        for key in rounds[0]:
-            result[key] = float(np.median([r[key] for r in rounds]))
+                  "rounds": [{k: json_safe(v) for k, v in r.items()} for r in rounds]}
+        for key, value in rounds[0].items():
+            if not isinstance(value, list):  # the lists stay in "rounds"
+                result[key] = json_safe(float(np.median([r[key] for r in rounds])))
         for baseline in BASELINES:
             if baseline in figures and mode not in BASELINES:
                 result["vs_" + baseline.replace(" ", "_")] = float(np.median([
@@ -134,6 +169,7 @@ def worker(args):
     for run in runs.values():
         if hasattr(run, "close"):
             run.close()
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 def run_worker(backend, row, args, reference):
@@ -143,6 +179,8 @@ def run_worker(backend, row, args, reference):
     command += ["--quick"] if args.quick else []
     command += ["--reference"] if reference else []
     command += ["--images", str(args.images)] if args.images else []
+    command += ["--data", args.data]
+    command += ["--only-mode", args.only_mode] if args.only_mode else []
     if args.lightly_python:
         command += ["--lightly-python", args.lightly_python,
                     "--lightly-threads", str(args.lightly_threads)]
@@ -155,56 +193,27 @@ def run_worker(backend, row, args, reference):
     return [json.loads(line[len("RESULT "):]) for line in lines if line.startswith("RESULT ")]
 
 
-def markdown(results):
-    # "vs reference" always; a column per other baseline that was run.
-    shown = ["reference"] + [b for b in BASELINES[1:]
-                             if any(r["mode"] == b for r in results)]
-    lines = [
-        "| row | backend | mode | epochs x images | whole fit (s) | images/s "
-        "| steady step (ms) | fixed cost (s) | first epoch (s) "
-        "| after epoch 1 vs steps | " + " | ".join(f"vs {b}" for b in shown) + " |",
-        "|---|---|---|---|---|---|---|---|---|---|" + "---|" * len(shown),
-    ]
-    for r in results:
-        ratio = " | ".join(
-            f"{r[key]:.2f}x" if key in r else ""
-            for key in ("vs_" + b.replace(" ", "_") for b in shown)
-        )
-        lines.append(
-            f"| {r['row']} | {r['backend']} | {r['mode']} | {r['epochs']} x {r['images']} "
-            f"| {r['seconds']:.1f} | {r['images_per_s']:.0f} | {r['step_ms']:.0f} "
-            f"| {r['fixed_s']:.1f} | {r['first_epoch_s']:.1f} "
-            f"| {100 * r['after_first_vs_steps']:+.1f}% | {ratio} |"
-        )
-    return "\n".join(lines)
-
-
-def breakdown(results):
-    """Where each row's time after its first epoch went (run_figures)."""
-    lines = [
-        "| row | backend | mode | after epoch 1 vs steps | steady step (ms) "
-        "| mean step (ms) | epoch's first step (ms) | end of fit (s) |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for r in results:
-        lines.append(
-            f"| {r['row']} | {r['backend']} | {r['mode']} "
-            f"| {100 * r['after_first_vs_steps']:+.1f}% | {r['step_ms']:.0f} "
-            f"| {r['mean_step_ms']:.0f} | {r['boundary_ms']:.0f} | {r['tail_s']:.2f} |"
-        )
-    return "\n".join(lines)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--backends", default="tensorflow,jax")
-    parser.add_argument("--rows", default="simclr_convnet,byol_convnet",
-                        help="comma list, or 'all-other': the rows without a reference")
+    parser.add_argument("--rows", default=None,
+                        help="comma list, or 'all-other': the rows without a reference "
+                        "(default: simclr_convnet,byol_convnet; simclr_convnet with "
+                        "--memory-check)")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--images", type=int, default=None,
                         help="time on the first N images only (shorter runs)")
+    parser.add_argument("--data", default="mnist5k", choices=DATA,
+                        help="the 28x28 rows' training images (default mnist5k's 4,000; "
+                        "fashion_mnist: 60,000)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 64 digits, 1 round")
+    parser.add_argument("--memory-check", action="store_true",
+                        help="peak RSS of a 1-epoch and an --epochs fit, each in a fresh "
+                        "process, and the per-epoch stall check (whole_fit_memory.py)")
+    parser.add_argument("--memory-mode", default=None, choices=("compute", "end-to-end"),
+                        help="the memory check's mode (default: end-to-end on "
+                        "TensorFlow, compute elsewhere)")
     parser.add_argument("--json", default=None, help="also write results here")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--row", help=argparse.SUPPRESS)
@@ -215,12 +224,15 @@ def main():
     parser.add_argument("--plain-keras", action="store_true",
                         help="JAX: adds plain Keras runs of SimCLR and BYOL")
     parser.add_argument("--reference", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--only-mode", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.quick:
         args.epochs, args.rounds = 2, 1
     if args.worker:
         return worker(args)
     image_rows = [row for row, spec in all_rows().items() if spec[0] != "mlm"]
+    if args.rows is None:
+        args.rows = "simclr_convnet" if args.memory_check else "simclr_convnet,byol_convnet"
     if args.rows == "all-other":
         rows = [row for row in image_rows if row not in REFERENCE_ROWS]
     else:
@@ -228,6 +240,17 @@ def main():
     unknown = sorted(set(rows) - set(image_rows))
     if unknown:
         parser.error(f"unknown rows {unknown}; choose from {sorted(image_rows)}")
+    if args.memory_check:
+        if args.epochs < 2:
+            parser.error("--memory-check compares a 1-epoch fit with an --epochs fit: "
+                         "--epochs must be 2 or more")
+        started = time.time()
+        backends = available_backends(args.backends.split(","))
+        text, checks = memory_check(args, backends, rows, run_worker)
+        print_run_header("whole_fit.py")
+        print(f"Wall time: {time.time() - started:.0f} s; memory check: keras_ssl's fit "
+              f"for 1 and {args.epochs} epochs, each in a fresh process\n")
+        return finish(text, checks, args.json)
     torch_here = available_backends(["torch"]) == ["torch"]
     started, results = time.time(), []
     for row in rows:
@@ -241,6 +264,8 @@ def main():
         others = " (the other baselines' ratios are shown)" if (
             args.lightly_python or args.plain_keras) else ", so no ratios"
         print(f"No torch here: no plain PyTorch reference measured{others}.\n")
+    if args.epochs == 1:  # no later epoch to break down
+        return finish(markdown(results), results, args.json)
     tables = markdown(results) + "\n\nWhere the time after epoch 1 went (medians over rounds):\n\n"
     return finish(tables + breakdown(results), results, args.json)
 
