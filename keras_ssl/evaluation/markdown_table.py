@@ -19,14 +19,18 @@ def markdown_header(columns):
 
 
 def markdown_row(name, metrics, columns):
-    """One row: `name`, then each column's metric in %, ± its std if any.
+    """One row: `name`, then each column's metric in %, ± its std if any
+    (`-` where `metrics` lacks the column, e.g. raw pixels' fine-tuning).
 
     Example:
-    >>> markdown_row("pixels", {"a": 0.5, "a_std": 0.01}, [("a", "A")])
-    '| pixels | 50.0 ± 1.0 |'
+    >>> markdown_row("pixels", {"a": 0.5, "a_std": 0.01}, [("a", "A"), ("b", "B")])
+    '| pixels | 50.0 ± 1.0 | - |'
     """
     cells = []
     for metric, _ in columns:
+        if metric not in metrics:
+            cells.append("-")
+            continue
         cell = f"{100 * metrics[metric]:.1f}"
         if f"{metric}_std" in metrics:
             cell += f" ± {100 * metrics[metric + '_std']:.1f}"
