@@ -8,7 +8,9 @@ the test regenerates the table and compares it line by line.
 import importlib.util
 import os
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from readme_text import ROOT
+from readme_text import read
+from readme_text import readme_section
 
 
 def example():
@@ -17,18 +19,6 @@ def example():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def read(*path):
-    with open(os.path.join(ROOT, *path), encoding="utf-8") as file:
-        return file.read()
-
-
-def readme_section(title):
-    lines = read("README.md").splitlines()
-    start = lines.index(f"### {title}")
-    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("#"))
-    return lines[start + 1:end]
 
 
 def test_the_generated_table_is_up_to_date_with_the_cards_and_baselines():

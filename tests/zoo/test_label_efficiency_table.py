@@ -6,25 +6,10 @@ a row of that file, and the README must name the command that wrote it, so a
 hand edit or a stale copy fails here.
 """
 
-import os
 import re
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def read(*path):
-    with open(os.path.join(ROOT, *path), encoding="utf-8") as file:
-        return file.read()
-
-
-def readme_section(title):
-    """The README's lines from the `### {title}` heading to the next heading."""
-    lines = read("README.md").splitlines()
-    start = lines.index(f"### {title}")
-    end = next(
-        (i for i in range(start + 1, len(lines)) if lines[i].startswith("#")), len(lines)
-    )
-    return lines[start + 1:end]
+from readme_text import read
+from readme_text import readme_section
 
 
 def test_readme_tables_are_rows_of_the_example_output():
