@@ -27,7 +27,8 @@ import os
 from keras_ssl.evaluation import benchmark_protocol
 from keras_ssl.evaluation.markdown_table import markdown_header
 from keras_ssl.evaluation.markdown_table import markdown_row
-from keras_ssl.presets.registry import list_presets
+from keras_ssl.presets.preset_files import read_preset
+from keras_ssl.presets.registry import shipped_presets
 
 DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "fashion_mnist")
 
@@ -43,10 +44,9 @@ FRACTIONS = (("1_percent", 0.01), ("10_percent", 0.1), ("all", 1.0))
 def preset_rows():
     """`(name, metrics)` of each shipped Fashion-MNIST preset, best probe first."""
     rows = []
-    for summary in list_presets():
-        if summary["name"].endswith("_fashion_mnist"):
-            with open(os.path.join(summary["path"], "metadata.json")) as stream:
-                card = json.load(stream)
+    for path in shipped_presets().values():
+        card = read_preset(path).metadata
+        if card["data"].startswith("Fashion-MNIST"):
             name = f"`{card['name']}` ({card['method']}, {card['encoder']}, {card['epochs']} epochs)"
             rows.append((name, card["metrics"]))
     return sorted(rows, key=lambda row: -row[1]["probe_accuracy_all"])
