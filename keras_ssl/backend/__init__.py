@@ -64,4 +64,30 @@ def arrays_fit_through_tf_data():
     return _BACKEND == "tensorflow"
 
 
-__all__ = ["SSLTrainSteps", "arrays_fit_through_tf_data", "backend_name"]
+def sync_variables_mid_epoch(model):
+    """Make `model`'s variables current inside an epoch of `fit`, and let the
+    next train step read back whatever a callback assigns to them.
+
+    JAX's `fit` carries the variables outside the model from step to step
+    and writes them back only at the epoch's end; TensorFlow and PyTorch
+    train the variables in place, so there this does nothing. Call it in a
+    batch-level hook before reading or assigning model state.
+
+    Example:
+    ```python
+    def begin_train_batch(self, batch):
+        sync_variables_mid_epoch(self)
+        self.centroids.assign(...)
+    ```
+    """
+    sync = getattr(model, "jax_state_sync", None)
+    if sync is not None:
+        sync()
+
+
+__all__ = [
+    "SSLTrainSteps",
+    "arrays_fit_through_tf_data",
+    "backend_name",
+    "sync_variables_mid_epoch",
+]

@@ -6,6 +6,7 @@ import keras
 from keras import ops
 
 from keras_ssl.backend.cross_replica import all_gather_batch
+from keras_ssl.backend import sync_variables_mid_epoch
 from keras_ssl.backend.cross_replica import num_replicas
 from keras_ssl.heads.projection_head import ProjectionHead
 from keras_ssl.inputs import ImageInputs
@@ -45,34 +46,31 @@ class DeepClusterV2(JointEmbeddingModel):
     it: cross-entropy at temperature 0.1, averaged over heads and views
     (`losses.deepcluster_loss`).
 
-    The bank: the paper keeps one slot per training example, indexed by the
-    example. `fit(x)` gives no example indices (and `tf.data` or a
-    `PyDataset` may have no fixed order or length), so this bank is a FIFO
-    of the latest `memory_size` projections (`MemoryQueue`), and the
-    current batch is assigned to the epoch's centroids by nearest centroid
-    instead of by looking up its slot's k-means label. It works with every
-    input form, and its targets come from the current network, not from
-    projections up to an epoch old.
+    The bank: the paper keeps one slot per example. `fit(x)` gives no
+    example indices (`tf.data` or a `PyDataset` may have no fixed order or
+    length), so the bank is a FIFO of the latest `memory_size` projections
+    (`MemoryQueue`), and a batch is assigned by nearest centroid, not by
+    its slot's k-means label. With many steps an epoch the network
+    drifts away from the epoch's centroids: `kmeans_every_steps=N` also
+    re-clusters the bank every N steps within an epoch (at steps N, 2N, ...
+    of each epoch, from the first full bank on).
 
-    Warm-up: there is no clustering signal before the first k-means. An
-    epoch that starts with the bank not full trains nothing: the loss is
-    masked to 0 (zero gradient, never NaN), `clusters_ready` logs 0, and the
-    bank fills (the paper fills its bank by one pass over the data before
-    training: this epoch is that pass). An epoch that ends with the bank
-    still not full (`memory_size` larger than the data) warns. k-means runs
-    from the first epoch that starts with a full bank (`clusters_ready` 1).
+    Warm-up: there is no clustering signal before the first k-means. Until
+    then the loss is masked to 0 (zero gradient, never NaN), `clusters_ready`
+    logs 0, and the bank fills (the paper fills its bank by one pass over
+    the data: this epoch is that pass). An epoch that ends with the bank
+    still not full (`memory_size` larger than the data) warns.
 
     The bank, the centroids, the k-means and epoch counts and the seed are
     model weights: `.keras` files and `BackupAndRestore` resume exactly; a
     reloaded model clusters its restored bank (it is not refilled).
 
     Collapse guard: `fit` logs `codes_entropy` (mean entropy of
-    `softmax(z C / tau)`; near ln K the predictions are uniform and the loss
-    sticks near ln K) and `prototype_usage` (share of the centroids that are
-    some example's target; near 1/K everything is in one cluster), averaged
-    over heads; warm-up epochs log 0 and are not judged. If either stays
-    collapsed for 2 epochs, a `keras_ssl.callbacks.CollapseWarning` (once
-    per `fit`) names the usual fixes.
+    `softmax(z C / tau)`; near ln K the loss sticks near ln K) and
+    `prototype_usage` (share of the centroids that are some example's
+    target; near 1/K all is one cluster), averaged over heads; warm-up
+    epochs log 0 and are not judged. Collapsed for 2 epochs, either gives
+    a `keras_ssl.callbacks.CollapseWarning` (once a `fit`) naming the fixes.
 
     Deviations from the paper (ResNet-50 on ImageNet), for a small encoder
     on 28x28 digits: 2 views from the "simclr" recipe (paper: multi-crop,
@@ -93,6 +91,8 @@ class DeepClusterV2(JointEmbeddingModel):
         temperature: float > 0. tau of the softmax (paper: 0.1).
         kmeans_iterations: int >= 1. Lloyd iterations per k-means (the
             authors' code: 10).
+        kmeans_every_steps: None (k-means at each epoch's start only, as
+            the paper) or int >= 1: also every that many steps of an epoch.
         augmentation: None (the "simclr" views), one layer for both views,
             or a pair.
         seed: int or None. Seed of the views and of the k-means starts.
@@ -121,6 +121,7 @@ class DeepClusterV2(JointEmbeddingModel):
         projection_units=64,
         temperature=0.1,
         kmeans_iterations=10,
+        kmeans_every_steps=None,
         augmentation=None,
         seed=None,
         **kwargs,
@@ -134,6 +135,13 @@ class DeepClusterV2(JointEmbeddingModel):
         ):
             if int(value) != value or value < 1:
                 raise ValueError(f"{name} must be an int >= 1; got {value!r}.")
+        if kmeans_every_steps is not None and (
+            int(kmeans_every_steps) != kmeans_every_steps or kmeans_every_steps < 1
+        ):
+            raise ValueError(
+                f"kmeans_every_steps must be None (once an epoch) or an int "
+                f">= 1; got {kmeans_every_steps!r}."
+            )
         if num_prototypes > memory_size:
             raise ValueError(
                 f"num_prototypes={num_prototypes} clusters cannot be made from "
@@ -148,6 +156,9 @@ class DeepClusterV2(JointEmbeddingModel):
         self.projection_units = int(projection_units)
         self.temperature = float(temperature)
         self.kmeans_iterations = int(kmeans_iterations)
+        self.kmeans_every_steps = (
+            None if kmeans_every_steps is None else int(kmeans_every_steps)
+        )
 
         # === Projector, memory bank, centroids, counters ===
         self.projector = ProjectionHead(
@@ -175,7 +186,7 @@ class DeepClusterV2(JointEmbeddingModel):
             self.num_prototypes, "DeepClusterV2", fixes=DEEPCLUSTER_FIXES
         )
 
-    # --- Epoch hooks: k-means at each epoch's start ------------------------
+    # --- Hooks: k-means at each epoch's start (and every N steps) ---------
 
     def begin_fit(self, epochs, steps_per_epoch):
         self.collapse_check.reset()
@@ -183,6 +194,16 @@ class DeepClusterV2(JointEmbeddingModel):
 
     def begin_epoch(self, epoch):
         self.epochs_started.assign(self.epochs_started.value + 1)
+        self._last_batch = 0
+        if self.bank_is_full():
+            self.cluster_memory()
+
+    def begin_train_batch(self, batch):
+        every, last = self.kmeans_every_steps, getattr(self, "_last_batch", 0)
+        self._last_batch = batch
+        if every is None or batch // every <= last // every:
+            return  # (a step of several batches may cross a multiple of N)
+        sync_variables_mid_epoch(self)  # JAX: read and write the live state
         if self.bank_is_full():
             self.cluster_memory()
 
@@ -277,5 +298,6 @@ class DeepClusterV2(JointEmbeddingModel):
             projection_units=self.projection_units,
             temperature=self.temperature,
             kmeans_iterations=self.kmeans_iterations,
+            kmeans_every_steps=self.kmeans_every_steps,
         )
         return config

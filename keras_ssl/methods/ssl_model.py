@@ -31,7 +31,8 @@ class SSLModel(SSLTrainSteps, AtomicModelSaving, keras.Model):
     - `begin_fit(epochs, steps_per_epoch)`: runs as `fit` starts, once the
       steps per epoch are known (e.g. to plan a momentum schedule).
     - `begin_epoch(epoch)` / `end_epoch(epoch, logs)`: run around each
-      epoch of `fit`, outside the traced step (e.g. SwAV's epoch count).
+      epoch of `fit`, outside the traced step (e.g. SwAV's epoch count);
+      `begin_train_batch(batch)` before each step (DeepCluster-v2's k-means).
     - `default_optimizer()`: what `compile()` uses when given none.
 
     A method whose loss compares the examples of a batch sets
@@ -105,6 +106,10 @@ class SSLModel(SSLTrainSteps, AtomicModelSaving, keras.Model):
 
     def end_epoch(self, epoch, logs):
         """Runs as each epoch of `fit` ends, with its logs (default: nothing)."""
+
+    def begin_train_batch(self, batch):
+        """Runs before each train step of `fit` with the step's index in the
+        epoch (default: nothing); see `backend.sync_variables_mid_epoch`."""
 
     def default_optimizer(self):
         """The optimizer `compile()` uses when none is given."""

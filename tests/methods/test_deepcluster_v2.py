@@ -118,6 +118,35 @@ def test_save_load_and_resume_exactly_with_the_bank_and_centroids(tmp_path):
     assert np.abs(to_numpy(resumed.centroids.value)).max() > 0.1
 
 
+def test_kmeans_every_steps_reclusters_within_the_epoch_and_is_used():
+    # 6 steps an epoch; the bank of 16 is full after step 2. k-means runs at
+    # steps 2 and 4 of epoch 0, then at epoch 1's start and its steps 2, 4.
+    model = make_model(kmeans_every_steps=2)
+    model.compile(**NO_XLA_ON_TF)
+    images = random_images(48, dtype="uint8")
+    logs = model.fit(images, batch_size=8, epochs=2, shuffle=False, verbose=0).history
+    assert int(model.kmeans_runs.value) == 5  # JAX too: the live state is read and written
+    np.testing.assert_allclose(logs["clusters_ready"], [4 / 6, 1.0])
+    assert logs["loss"][0] > 0  # trained from step 2 of the warm-up epoch
+    # The last k-means is what the model holds (not overwritten by a stale state).
+    centroids = to_numpy(model.centroids.value)
+    assert np.abs(centroids).max() > 0.1
+    np.testing.assert_allclose(np.linalg.norm(centroids, axis=1), 1.0, atol=1e-5)
+    once = make_model()
+    once.compile(**NO_XLA_ON_TF)
+    once.fit(images, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    assert int(once.kmeans_runs.value) == 1
+    assert make_model(kmeans_every_steps=2).get_config()["kmeans_every_steps"] == 2
+
+
+def test_resume_exactly_with_kmeans_every_step(tmp_path):
+    def make():  # a bank of one batch: k-means at step 1 of each epoch too
+        return make_model(memory_size=8, kmeans_every_steps=1)
+
+    resumed = run_resume_test(make, tmp_path / "every.keras", compile_kwargs=NO_XLA_ON_TF)
+    assert int(resumed.kmeans_runs.value) == 3
+
+
 def test_a_far_too_high_temperature_is_flagged_within_two_clustered_epochs():
     model = make_model(temperature=100.0)
     with warnings.catch_warnings(record=True) as caught:
@@ -144,6 +173,7 @@ def test_bad_configurations_are_refused():
     for kwargs, match in (
         ({"temperature": 0.0}, "temperature"), ({"num_heads": 0}, "num_heads"),
         ({"kmeans_iterations": 1.5}, "kmeans_iterations"),
+        ({"kmeans_every_steps": 0}, "kmeans_every_steps must be None"),
         ({"num_prototypes": 17}, "memory_size >= num_prototypes"),
         ({"augmentation": (identity_view,) * 3}, "a pair"),
     ):
