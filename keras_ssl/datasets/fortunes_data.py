@@ -21,6 +21,16 @@ TOPIC_CATEGORIES = (
     "computers", "politics", "science", "songs-poems", "startrek", "definitions",
 )
 
+#: Issue 33's held-out topics: six other categories, for checking that a
+#: text recipe's figures carry over to topics never used to choose it.
+#: Drawn, before any text recipe was measured on them, by the rule
+#: `sorted(random.Random(33).sample(candidates, 6))` among the categories
+#: outside `TOPIC_CATEGORIES` with at least 200 fortunes of >= 5 words
+#: (Debian 12's package: 17 candidates; `heldout_topic_candidates()`).
+HELDOUT_TOPIC_CATEGORIES = (
+    "fortunes", "knghtbrd", "linux", "platitudes", "wisdom", "work",
+)
+
 #: The topic task's split: `train_test_split(test_size=0.3,
 #: stratify=labels, random_state=0)`.
 TOPIC_TEST_SIZE = 0.3
@@ -118,12 +128,13 @@ def fortunes(categories=None, min_words=5, directory=None):
     return texts, np.asarray(labels, dtype="int32"), categories
 
 
-def fortunes_topics(min_words=5, directory=None):
+def fortunes_topics(min_words=5, directory=None, categories=TOPIC_CATEGORIES):
     """Issue 17's fixed topic task: six categories, stratified 70/30 split.
 
-    `TOPIC_CATEGORIES` (label order), fortunes of at least `min_words`
-    words, `sklearn.model_selection.train_test_split(test_size=0.3,
-    stratify=labels, random_state=0)`.
+    `categories` (label order; default `TOPIC_CATEGORIES`, or
+    `HELDOUT_TOPIC_CATEGORIES` for the held-out topics), fortunes of at
+    least `min_words` words, `sklearn.model_selection.train_test_split(
+    test_size=0.3, stratify=labels, random_state=0)`.
 
     Returns:
         `((x_train, y_train), (x_test, y_test), categories)`: lists of str
@@ -134,16 +145,31 @@ def fortunes_topics(min_words=5, directory=None):
     (x_train, y_train), (x_test, y_test), names = (
         keras_ssl.datasets.fortunes_topics()
     )
+    heldout = keras_ssl.datasets.fortunes_topics(
+        categories=keras_ssl.datasets.HELDOUT_TOPIC_CATEGORIES
+    )
     ```
     """
     from sklearn.model_selection import train_test_split
 
-    texts, labels, categories = fortunes(TOPIC_CATEGORIES, min_words, directory)
+    texts, labels, categories = fortunes(categories, min_words, directory)
     x_train, x_test, y_train, y_test = train_test_split(
         texts, labels, test_size=TOPIC_TEST_SIZE, stratify=labels,
         random_state=TOPIC_RANDOM_STATE,
     )
     return (list(x_train), y_train), (list(x_test), y_test), categories
+
+
+def heldout_topic_candidates(min_fortunes=200, min_words=5, directory=None):
+    """The categories `HELDOUT_TOPIC_CATEGORIES` was drawn from: outside
+    `TOPIC_CATEGORIES`, with at least `min_fortunes` fortunes of
+    `min_words` words or more; sorted."""
+    directory = fortunes_directory(directory)
+    return [
+        name for name in list_categories(directory)
+        if name not in TOPIC_CATEGORIES
+        and len(fortunes([name], min_words, directory)[0]) >= min_fortunes
+    ]
 
 
 def fortunes_available(directory=None):

@@ -65,20 +65,33 @@ def topic_probe_metrics(train_features, y_train, test_features, y_test, draws=5)
     }
 
 
-def fortunes_topic_metrics(encoder, draws=5, batch_size=256):
+def fortunes_topic_metrics(encoder, draws=5, batch_size=256, categories=None):
     """`topic_probe_metrics` of `encoder`'s features on the fortune topics.
 
     Needs Debian's fortune files (`apt-get install fortunes`).
+
+    Args:
+        encoder: a text encoder (strings to vectors).
+        draws: int. Draws of the 20-per-class subset.
+        batch_size: int. Of `encoder.predict`.
+        categories: None (the protocol's `TOPIC_CATEGORIES`) or a sequence
+            of categories, e.g. `keras_ssl.datasets.HELDOUT_TOPIC_CATEGORIES`.
 
     Example:
     ```python
     encoder = keras_ssl.load_encoder("simcse_transformer_fortunes")
     keras_ssl.evaluation.fortunes_topic_metrics(encoder)
+    keras_ssl.evaluation.fortunes_topic_metrics(
+        encoder, categories=keras_ssl.datasets.HELDOUT_TOPIC_CATEGORIES
+    )
     ```
     """
+    from keras_ssl.datasets.fortunes_data import TOPIC_CATEGORIES
     from keras_ssl.datasets.fortunes_data import fortunes_topics
 
-    (x_train, y_train), (x_test, y_test), _ = fortunes_topics()
+    (x_train, y_train), (x_test, y_test), _ = fortunes_topics(
+        categories=categories or TOPIC_CATEGORIES
+    )
     train = np.asarray(encoder.predict(x_train, batch_size=batch_size, verbose=0))
     test = np.asarray(encoder.predict(x_test, batch_size=batch_size, verbose=0))
     return topic_probe_metrics(train, y_train, test, y_test, draws=draws)

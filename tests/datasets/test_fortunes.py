@@ -69,3 +69,26 @@ def test_topic_task_matches_the_issue_protocol():
     test_share = np.bincount(y_test) / len(y_test)
     np.testing.assert_allclose(train_share, test_share, atol=0.01)
     assert all(len(text.split()) >= 5 for text in x_train + x_test)
+
+
+def test_heldout_candidates_follow_the_rule_on_a_tiny_folder(fortune_dir, tmp_path):
+    # science and startrek are protocol topics; zippy has 1 fortune of >= 5 words.
+    (tmp_path / "zippy").write_text("one two three four five\n%\nsix\n%\n")
+    assert fortunes_data.heldout_topic_candidates(2, directory=fortune_dir) == []
+    assert fortunes_data.heldout_topic_candidates(1, directory=fortune_dir) == ["zippy"]
+
+
+@needs_fortunes
+def test_heldout_topics_are_the_documented_draw_and_disjoint_from_the_protocol():
+    import random
+
+    candidates = fortunes_data.heldout_topic_candidates()
+    assert len(candidates) == 17  # Debian 12's package
+    drawn = tuple(sorted(random.Random(33).sample(candidates, 6)))
+    assert drawn == keras_ssl.datasets.HELDOUT_TOPIC_CATEGORIES
+    assert not set(drawn) & set(keras_ssl.datasets.TOPIC_CATEGORIES)
+    (x_train, y_train), (x_test, y_test), names = keras_ssl.datasets.fortunes_topics(
+        categories=drawn
+    )
+    assert names == drawn and sorted(set(y_test.tolist())) == list(range(6))
+    assert len(x_train) + len(x_test) == 2805 and len(x_test) == 842
