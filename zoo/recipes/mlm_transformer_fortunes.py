@@ -26,15 +26,21 @@ NAME = "mlm_transformer_fortunes"
 VOCABULARY_SIZE = 3500
 
 
-def main():
-    args = recipe_tools.parse_args(NAME, epochs=6, batch_size=64)
+def main(name=NAME, width=None):
+    """Train and write the preset; `width` (hidden_dim, 2x as intermediate,
+    width // 64 heads) or None for the TextTransformer's defaults."""
+    args = recipe_tools.parse_args(name, epochs=6, batch_size=64)
+    size = {} if width is None else dict(
+        hidden_dim=width, intermediate_dim=2 * width, num_heads=max(2, width // 64)
+    )
     keras.utils.set_random_seed(args.seed)
     texts = fortunes_tools.unlabeled_fortunes()
     heldout = fortunes_tools.heldout_topics()
     if args.quick:
         texts = texts[::10]
     model = keras_ssl.MaskedLM.from_texts(
-        texts, vocabulary_size=VOCABULARY_SIZE, sequence_length=64, seed=args.seed
+        texts, vocabulary_size=VOCABULARY_SIZE, sequence_length=64, seed=args.seed,
+        **size,
     )
     steps = args.epochs * math.ceil(len(texts) / args.batch_size)
     model.compile(optimizer=recipe_tools.cosine_adam(1e-3)(steps))
@@ -49,7 +55,7 @@ def main():
     metrics["unigram_baseline_accuracy"] = measured["unigram_accuracy"]
     masked_file = io.BytesIO()
     np.savez_compressed(masked_file, **masked)
-    recipe_tools.print_metrics(NAME, metrics)
+    recipe_tools.print_metrics(name, metrics)
     recipe_tools.write_preset(
         model, args, metrics,
         headline_metric="probe_accuracy_all",
@@ -58,8 +64,9 @@ def main():
         "masked once (heldout_masked.npz)",
         train_seconds=seconds,
         description=(
-            "A tiny masked language model (2-layer TextTransformer, WordPiece "
-            f"vocabulary of {VOCABULARY_SIZE:,}) pretrained on Debian's fortunes."
+            f"A {'tiny' if width is None else f'{width}-wide'} masked language "
+            f"model (2-layer TextTransformer, WordPiece vocabulary of "
+            f"{VOCABULARY_SIZE:,}) pretrained on Debian's fortunes."
         ),
         extra_files={
             fortunes_tools.HELDOUT_FILE: fortunes_tools.heldout_file(heldout),
