@@ -27,7 +27,10 @@ def random_like(encoder):
     )
 
 
-@pytest.mark.parametrize("preset", ["mlm_transformer_fortunes", "simcse_transformer_fortunes"])
+@pytest.mark.parametrize(
+    "preset",
+    ["mlm_transformer_fortunes", "mlm_transformer256_fortunes", "simcse_transformer_fortunes"],
+)
 def test_a_fortunes_preset_beats_random_init(preset):
     if preset not in {p["name"] for p in keras_ssl.list_presets()}:
         pytest.skip(f"{preset} is not shipped")

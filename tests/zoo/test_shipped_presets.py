@@ -90,6 +90,14 @@ def test_the_card_shows_the_metadata_figures(name):
 
 
 @pytest.mark.parametrize("name", PRESETS)
+def test_the_card_names_its_recipe_from_the_repository_root(name):
+    metadata = read_preset(shipped_presets()[name]).metadata
+    script = metadata["recipe"].split()[1]
+    assert metadata["recipe"].startswith("python zoo/recipes/"), metadata["recipe"]
+    assert os.path.isfile(os.path.join(ROOT, script)), script
+
+
+@pytest.mark.parametrize("name", PRESETS)
 def test_the_readme_zoo_table_matches_the_preset(name):
     from keras_ssl.cli import zoo_table
 

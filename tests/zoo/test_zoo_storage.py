@@ -23,15 +23,21 @@ MAX_CHANGE_POINTS = 0.2
 PRESETS = sorted(shipped_presets())
 
 
+#: A recipe's training checkpoint (`zoo/NAME.trained.keras` and its
+#: seconds): gitignored and not packaged, so not part of the zoo's size.
+CHECKPOINT_SUFFIXES = (".trained.keras", ".trained.keras.json")
+
+
 def zoo_files():
-    """Every file under zoo/, less caches and hidden (half-written) entries."""
+    """Every file under zoo/, less caches, hidden (half-written) entries and
+    recipes' local training checkpoints."""
     for root, directories, files in os.walk(ZOO):
         directories[:] = [
             name for name in directories
             if not name.startswith(".") and name != "__pycache__"
         ]
         for name in files:
-            if not name.startswith("."):
+            if not name.startswith(".") and not name.endswith(CHECKPOINT_SUFFIXES):
                 yield os.path.join(root, name)
 
 

@@ -64,8 +64,10 @@ def hardware():
 
 
 def command(args):
-    """The command line that reproduces this run."""
-    script = os.path.relpath(os.path.abspath(sys.argv[0]))
+    """The command line that reproduces this run, from the repository's
+    root whatever the working directory was."""
+    root = os.path.dirname(ZOO_DIRECTORY)
+    script = os.path.relpath(os.path.abspath(sys.argv[0]), root)
     return " ".join(["python", script] + sys.argv[1:])
 
 
