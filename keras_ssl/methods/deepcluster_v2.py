@@ -72,11 +72,10 @@ class DeepClusterV2(JointEmbeddingModel):
     epochs log 0 and are not judged. Collapsed for 2 epochs, either gives
     a `keras_ssl.callbacks.CollapseWarning` (once a `fit`) naming the fixes.
 
-    Deviations from the paper (ResNet-50 on ImageNet), for a small encoder
-    on 28x28 digits: 2 views from the "simclr" recipe (paper: multi-crop,
-    2x160 + 4x96); projector hidden width 256, output 64 (paper: 2048,
-    128); 3 heads of K = 100 (paper: 3 x 3000); a FIFO bank of 2048
-    (paper: the whole data set); `compile()`'s Adam(1e-3) (paper: LARS).
+    Defaults for a small encoder on 28x28 digits (the paper's, ResNet-50 on
+    ImageNet, in brackets): 2 "simclr" views [2x160 + 4x96 crops]; projector
+    256 -> 64 [2048 -> 128]; 3 x 100 centroids [3 x 3000]; a bank of 2048
+    [the data set]; `compile()`'s Adam(1e-3) [LARS].
 
     Reference: https://arxiv.org/abs/2006.09882
 
@@ -156,9 +155,7 @@ class DeepClusterV2(JointEmbeddingModel):
         self.projection_units = int(projection_units)
         self.temperature = float(temperature)
         self.kmeans_iterations = int(kmeans_iterations)
-        self.kmeans_every_steps = (
-            None if kmeans_every_steps is None else int(kmeans_every_steps)
-        )
+        self.kmeans_every_steps = kmeans_every_steps and int(kmeans_every_steps)
 
         # === Projector, memory bank, centroids, counters ===
         self.projector = ProjectionHead(
@@ -200,9 +197,9 @@ class DeepClusterV2(JointEmbeddingModel):
 
     def begin_train_batch(self, batch):
         every, last = self.kmeans_every_steps, getattr(self, "_last_batch", 0)
-        self._last_batch = batch
+        self._last_batch = batch  # one call may cover several batches: crossing N
         if every is None or batch // every <= last // every:
-            return  # (a step of several batches may cross a multiple of N)
+            return
         sync_variables_mid_epoch(self)  # JAX: read and write the live state
         if self.bank_is_full():
             self.cluster_memory()
